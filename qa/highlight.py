@@ -1,0 +1,44 @@
+"""Article text as safe HTML for the app: escaped, evidence sentences wrapped in <mark>.
+
+Article text is data, never markup: HTML is escaped and every character that Markdown (or
+Streamlit's $...$ math) would act on becomes a numeric entity, so nothing in an article can
+render as a link, an image, a heading or a script.
+"""
+
+from __future__ import annotations
+
+import re
+
+# HTML's specials and every character Markdown (or $...$ math) acts on, as numeric entities.
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:=^"}
+
+
+def escape(text: str) -> str:
+    return text.translate(_ENTITIES)
+
+
+def spans(paragraph: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """Character spans of the given sentences inside the paragraph, merged and sorted."""
+    found = []
+    for sentence in sentences:
+        start = paragraph.find(sentence)
+        if start >= 0 and sentence:
+            found.append((start, start + len(sentence)))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(paragraph: str, evidence: list[str]) -> str:
+    """The paragraph as escaped HTML with the evidence sentences in <mark>."""
+    parts, pos = [], 0
+    for start, end in spans(paragraph, evidence):
+        parts.append(escape(paragraph[pos:start]))
+        parts.append(f"<mark>{escape(paragraph[start:end])}</mark>")
+        pos = end
+    parts.append(escape(paragraph[pos:]))
+    return "".join(parts)

@@ -1,0 +1,167 @@
+"""Build an article's vector index and keep it on disk under index/<article-id>/.
+
+Layout of one index folder:
+  manifest.json   format, model id, dimension, the article's content hash, build parameters,
+                  and the sha256 of each other file (so a truncated or edited file is detected)
+  article.json    title, paragraphs, their sentences, and the unit -> paragraph/sentence map
+  vectors.faiss   the unit vectors in a FAISS inner-product index (cosine: vectors are unit length)
+  bm25/           the paragraphs' BM25 index (bm25s: sparse arrays and JSON)
+
+A folder is written complete under a temporary name and renamed into place, so a crash never
+leaves a half-written index under the real name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .embed import Embedder
+from .ingest import split_sentences
+from .lexical import Lexical
+from .records import Article
+from .units import WINDOW, make_units
+
+FORMAT = 1
+
+
+def content_hash(article: Article) -> str:
+    payload = json.dumps([article.title, list(article.paragraphs)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ArticleIndex:
+    """An article with everything retrieval needs, loaded in memory."""
+
+    article: Article
+    sentences: list[list[str]]
+    unit_paragraph: np.ndarray   # int32, one per unit
+    unit_sentence: np.ndarray    # int32, WINDOW for paragraph/window units
+    vectors: faiss.Index
+    lexical: Lexical
+    manifest: dict
+
+    @property
+    def size(self) -> int:
+        return len(self.article.paragraphs)
+
+
+def build(article: Article, embedder: Embedder, window_tokens: int, params: dict) -> ArticleIndex:
+    sentences = [split_sentences(p) for p in article.paragraphs]
+    units = make_units(sentences, embedder.token_counts, embedder.split_by_tokens, window_tokens)
+    matrix = embedder.encode([u.text for u in units])
+    flat = faiss.IndexFlatIP(embedder.dim)
+    flat.add(matrix)
+    manifest = {
+        "format": FORMAT,
+        "model": embedder.model_id,
+        "dim": embedder.dim,
+        "content_hash": content_hash(article),
+        "params": params,
+        "paragraphs": len(article.paragraphs),
+        "units": len(units),
+    }
+    return ArticleIndex(
+        article=article,
+        sentences=sentences,
+        unit_paragraph=np.array([u.paragraph for u in units], dtype=np.int32),
+        unit_sentence=np.array([u.sentence for u in units], dtype=np.int32),
+        vectors=flat,
+        lexical=Lexical.build(list(article.paragraphs)),
+        manifest=manifest,
+    )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): _sha256(p)
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+
+
+class IndexStore:
+    """The folder of indexes. Stale, foreign or damaged indexes are reported as missing."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, article_id: str) -> Path:
+        return self.root / article_id
+
+    def save(self, article_id: str, index: ArticleIndex) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".tmp-{article_id}-", dir=self.root))
+        try:
+            (staging / "article.json").write_text(json.dumps({
+                "title": index.article.title,
+                "paragraphs": list(index.article.paragraphs),
+                "sentences": index.sentences,
+                "unit_paragraph": index.unit_paragraph.tolist(),
+                "unit_sentence": index.unit_sentence.tolist(),
+            }, ensure_ascii=False), encoding="utf-8")
+            faiss.write_index(index.vectors, str(staging / "vectors.faiss"))
+            index.lexical.save(staging / "bm25")
+            manifest = dict(index.manifest, files=_checksums(staging))
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            for path in staging.rglob("*"):
+                if path.is_file():
+                    with open(path, "rb") as fh:
+                        os.fsync(fh.fileno())
+            return self._swap_in(staging, self.path(article_id))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def _swap_in(self, staging: Path, target: Path) -> Path:
+        old = None
+        if target.exists():
+            old = target.with_name(f".old-{target.name}-{uuid.uuid4().hex[:8]}")
+            os.replace(target, old)
+        os.replace(staging, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return target
+
+    def load(self, article_id: str, expect: dict) -> ArticleIndex | None:
+        """The stored index if it is whole and matches `expect` (model, dim, content_hash, params)."""
+        folder = self.path(article_id)
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            if manifest.get("format") != FORMAT or any(manifest.get(k) != v for k, v in expect.items()):
+                return None
+            if not manifest.get("files") or _checksums(folder) != manifest["files"]:
+                return None
+            data = json.loads((folder / "article.json").read_text(encoding="utf-8"))
+            vectors = faiss.read_index(str(folder / "vectors.faiss"))
+            article = Article(title=data["title"], paragraphs=tuple(data["paragraphs"]))
+            unit_paragraph = np.array(data["unit_paragraph"], dtype=np.int32)
+            unit_sentence = np.array(data["unit_sentence"], dtype=np.int32)
+            lexical = Lexical.load(folder / "bm25", len(article.paragraphs))
+            if vectors.ntotal != len(unit_paragraph) or vectors.d != manifest["dim"]:
+                return None
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+            return None
+        return ArticleIndex(article, data["sentences"], unit_paragraph, unit_sentence, vectors, lexical, manifest)
+
+    def load_article(self, article_id: str) -> Article | None:
+        """Just the article text of a stored index (to rebuild it), if readable."""
+        try:
+            data = json.loads((self.path(article_id) / "article.json").read_text(encoding="utf-8"))
+            return Article(title=data["title"], paragraphs=tuple(data["paragraphs"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+__all__ = ["ArticleIndex", "IndexStore", "build", "content_hash", "WINDOW"]

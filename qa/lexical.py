@@ -1,0 +1,73 @@
+"""Lexical (BM25) scoring of paragraphs with bm25s and a Snowball stemmer.
+
+Dense vectors miss rare names and exact phrases; BM25 catches them. bm25s keeps the index as
+sparse arrays plus JSON (no pickle), and scores a query against every paragraph in one
+vectorised call.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+# Part of every index manifest: an index tokenized another way is rebuilt.
+TOKENIZER = "bm25s/en_plus-stopwords/snowball-english"
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased word tokens, common English stopwords dropped, Snowball-stemmed."""
+    return bm25s.tokenize(texts, stopwords=STOPWORDS_EN_PLUS, stemmer=_stemmer(), return_ids=False,
+                          show_progress=False)
+
+
+class Lexical:
+    def __init__(self, bm25: bm25s.BM25, n: int) -> None:
+        self.bm25 = bm25
+        self.n = n
+
+    @classmethod
+    def build(cls, texts: list[str]) -> "Lexical":
+        bm25 = bm25s.BM25()
+        bm25.index(tokenize(texts), show_progress=False)
+        return cls(bm25, len(texts))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every text for the query (zeros where no query term occurs)."""
+        tokens = [t for t in tokenize([query])[0] if t in self.bm25.vocab_dict]
+        if not tokens:
+            return np.zeros(self.n, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+
+    def coverage(self, question: str) -> np.ndarray:
+        """Share of the question's content words (stemmed, stopwords dropped) found in each text.
+
+        An absolute measure, unlike max-normalised BM25: a question none of whose words occur
+        in the article scores 0 everywhere, however long or short the article is.
+        """
+        tokens = set(tokenize([question])[0])
+        found = np.zeros(self.n, dtype=np.float32)
+        if not tokens:
+            return found
+        for token in tokens & self.bm25.vocab_dict.keys():
+            found += self.bm25.get_scores([token]) > 0
+        return found / len(tokens)
+
+    def save(self, folder: Path) -> None:
+        self.bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, n: int) -> "Lexical":
+        bm25 = bm25s.BM25.load(str(folder))
+        return cls(bm25, n)

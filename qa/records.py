@@ -1,0 +1,49 @@
+"""Plain data that crosses module boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as shown to the user: a title and its body paragraphs (¶1 is paragraphs[0])."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved paragraph: 0-based position, ranking score, confidence (its dense cosine),
+    and its sentences ranked best first."""
+
+    index: int
+    score: float
+    confidence: float
+    sentence_order: tuple[int, ...] = ()
+    sentence_scores: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    paragraph: int                 # 1-based, as shown to the user (¶n)
+    text: str                      # the whole paragraph
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"paragraph": self.paragraph, "score": round(self.score, 4),
+                "text": self.text, "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "text": self.text, "abstained": self.abstained,
+                "citations": [c.to_dict() for c in self.citations]}

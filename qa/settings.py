@@ -1,0 +1,42 @@
+"""The one home of configuration: defaults here, overridable from env (QA_*) and CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ARTICLE = Path(__file__).resolve().parent / "data" / "default_article.txt"
+
+
+def _default_index_dir() -> Path:
+    return PROJECT_ROOT / "index"
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = field(default_factory=_default_index_dir)
+    top_k: int = 3                 # paragraphs cited per answer
+    max_evidence: int = 2          # evidence sentences kept per cited paragraph
+    window_tokens: int = 200       # word pieces per window of a long paragraph (model limit: 256)
+    batch_size: int = 64
+    sentence_weight: float = 0.7   # dense score = 0.3 * best paragraph/window + 0.7 * best sentence cosine
+    lexical_weight: float = 0.3    # fused score = dense + 0.3 * BM25 / best BM25 in the article
+    coverage_weight: float = 0.4   # confidence = dense + 0.4 * share of question words in the paragraph
+    abstain_below: float = 0.55    # top paragraph's confidence under this: the article does not answer
+    max_question_chars: int = 2000
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        """Defaults, then QA_<FIELD> environment variables, then explicit overrides (CLI flags)."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"QA_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            kind = type(getattr(cls(), f.name))
+            values[f.name] = Path(raw) if kind is type(Path()) else kind(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)

@@ -1,0 +1,62 @@
+"""Shared fixtures: the real model is loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from qa import Engine, Settings
+from qa.settings import DEFAULT_ARTICLE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture(scope="session")
+def engine(index_dir) -> Engine:
+    return Engine(Settings(index_dir=index_dir))
+
+
+@pytest.fixture(scope="session")
+def seed_doc(engine):
+    return engine.open_default()
+
+
+@pytest.fixture
+def fresh_engine(engine, tmp_path) -> Engine:
+    """A new Engine over an empty index folder, sharing the already-loaded model."""
+    return Engine(Settings(index_dir=tmp_path / "index"), embedder=engine.embedder)
+
+
+@pytest.fixture
+def count_encodes(monkeypatch):
+    """Count the texts sent to an engine's model (the real model still does the work)."""
+
+    def install(engine: Engine) -> list[int]:
+        calls: list[int] = []
+        real = engine.embedder.encode
+
+        def counting(texts):
+            calls.append(len(texts))
+            return real(texts)
+
+        monkeypatch.setattr(engine.embedder, "encode", counting)
+        return calls
+
+    return install
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return DEFAULT_ARTICLE
+
+
+def subprocess_env(index_dir: Path) -> dict[str, str]:
+    env = dict(os.environ, QA_INDEX_DIR=str(index_dir), HF_HUB_OFFLINE="1")
+    return env

@@ -1,0 +1,62 @@
+import re
+
+import pytest
+
+from qa import QAError
+from qa.highlight import escape, highlight, spans
+from seed_questions import OFF_TOPIC, ON_TOPIC
+
+
+@pytest.mark.parametrize("question,paragraph", ON_TOPIC)
+def test_seed_question_cites_the_obvious_paragraph_first(seed_doc, question, paragraph):
+    answer = seed_doc.ask(question)
+    assert not answer.abstained
+    assert answer.citations[0].paragraph == paragraph
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_question_is_abstained_but_still_shows_closest_paragraphs(seed_doc, question):
+    answer = seed_doc.ask(question)
+    assert answer.abstained
+    assert "does not seem to cover" in answer.text
+    assert answer.citations
+
+
+def test_answer_text_is_evidence_sentences_with_paragraph_markers(seed_doc):
+    answer = seed_doc.ask("What does military diplomacy refer to?")
+    first = answer.citations[0]
+    assert f"[¶{first.paragraph}]" in answer.text
+    assert first.evidence and all(sentence in first.text for sentence in first.evidence)
+    assert all(sentence in answer.text for sentence in first.evidence)
+    markers = [int(n) for n in re.findall(r"\[¶(\d+)\]", answer.text)]
+    assert set(markers) <= {c.paragraph for c in answer.citations}
+
+
+def test_citations_are_one_based_best_first_and_carry_the_whole_paragraph(seed_doc):
+    answer = seed_doc.ask("Who is practicing a careful balancing act?", top_k=4)
+    assert len(answer.citations) == 4
+    assert sorted(c.paragraph for c in answer.citations) == [1, 2, 3, 4]
+    scores = [c.score for c in answer.citations]
+    assert scores == sorted(scores, reverse=True)
+    for c in answer.citations:
+        assert c.text == seed_doc.paragraphs[c.paragraph - 1]
+
+
+@pytest.mark.parametrize("question", ["", "   \n "])
+def test_empty_question_is_a_clear_error(seed_doc, question):
+    with pytest.raises(QAError, match="type a question"):
+        seed_doc.ask(question)
+
+
+def test_article_markup_is_escaped_never_rendered():
+    html = highlight("Click <script>alert(1)</script> [here](http://x) or ![img](y). Then $x$.", ["Then $x$."])
+    assert "<script>" not in html and "](" not in html and "$" not in html
+    assert html.count("<mark>") == 1
+    assert escape("a & b") == "a &#38; b"
+
+
+def test_evidence_spans_are_found_in_reading_order_and_overlaps_merged():
+    paragraph = "First one. Second one. Third one."
+    assert spans(paragraph, ["Third one.", "First one."]) == [(0, 10), (23, 33)]
+    assert spans(paragraph, ["First one. Second", "Second one."]) == [(0, 22)]
+    assert spans(paragraph, ["Not there."]) == []

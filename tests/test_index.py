@@ -1,0 +1,70 @@
+import json
+
+from qa import Settings
+from qa.engine import Engine
+
+TEXT = "Cats sleep most of the day.\n\nDogs like to fetch sticks in the park.\n\nFish swim in water."
+
+
+def test_index_is_saved_with_manifest_and_reloaded_without_reembedding(fresh_engine, count_encodes):
+    doc = fresh_engine.open_text(TEXT)
+    manifest = json.loads((doc.index_path / "manifest.json").read_text())
+    assert manifest["dim"] == 384 and "MiniLM" in manifest["model"] and len(manifest["content_hash"]) == 64
+    assert {"article.json", "vectors.faiss"} <= {p.name for p in doc.index_path.iterdir()}
+
+    again = Engine(fresh_engine.settings, embedder=fresh_engine.embedder)
+    calls = count_encodes(again)
+    reopened = again.open_text(TEXT)
+    assert calls == []                                   # nothing embedded on reload
+    assert reopened.paragraphs == doc.paragraphs
+    assert reopened.ask("What do dogs fetch?").citations[0].paragraph == 2
+
+
+def test_a_changed_article_at_the_same_path_is_rebuilt(fresh_engine, tmp_path, count_encodes):
+    path = tmp_path / "notes.txt"
+    path.write_text("Notes\n\nThe meeting is on Monday.")
+    first = fresh_engine.open_file(path)
+    path.write_text("Notes\n\nThe meeting moved to Friday.\n\nBring the slides.")
+    calls = count_encodes(fresh_engine)
+    second = fresh_engine.open_file(path)
+    assert calls, "the changed article was not re-embedded"
+    assert second.index_path == first.index_path
+    assert second.paragraphs == ["The meeting moved to Friday.", "Bring the slides."]
+    assert second.ask("When is the meeting?").citations[0].paragraph == 1
+
+
+def test_a_corrupt_vectors_file_is_detected_and_rebuilt(fresh_engine, count_encodes):
+    doc = fresh_engine.open_text(TEXT)
+    vectors = doc.index_path / "vectors.faiss"
+    vectors.write_bytes(vectors.read_bytes()[:100])      # truncated
+    again = Engine(fresh_engine.settings, embedder=fresh_engine.embedder)
+    calls = count_encodes(again)
+    reopened = again.open_text(TEXT)
+    assert calls
+    assert reopened.ask("Where do fish swim?").citations[0].paragraph == 3
+
+
+def test_an_index_from_another_model_is_rebuilt(fresh_engine, count_encodes):
+    doc = fresh_engine.open_text(TEXT)
+    manifest_path = doc.index_path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"] = "some-other-model"
+    manifest_path.write_text(json.dumps(manifest))
+    again = Engine(fresh_engine.settings, embedder=fresh_engine.embedder)
+    calls = count_encodes(again)
+    again.open_text(TEXT)
+    assert calls
+    assert json.loads(manifest_path.read_text())["model"] == fresh_engine.embedder.model_id
+
+
+def test_writes_leave_no_temporary_folders_behind(fresh_engine):
+    fresh_engine.open_text(TEXT)
+    fresh_engine.open_text(TEXT + "\n\nBirds fly.")
+    names = [p.name for p in fresh_engine.settings.index_dir.iterdir()]
+    assert len(names) == 2 and not any(n.startswith(".") for n in names)
+
+
+def test_settings_come_from_env_then_overrides(tmp_path):
+    s = Settings.from_env({"QA_TOP_K": "5", "QA_INDEX_DIR": str(tmp_path)}, top_k=None)
+    assert s.top_k == 5 and s.index_dir == tmp_path
+    assert Settings.from_env({"QA_TOP_K": "5"}, top_k=2).top_k == 2

@@ -1,0 +1,66 @@
+import pytest
+
+from qa import QAError
+from qa.ingest import article_from_document_text, article_from_text, clean_title_line, read_article, split_sentences
+
+TITLE = "The Genie’s Out of the Bottle after Kiev’s Turkish Drones Strike Donbass"
+
+
+def test_seed_article_title_has_no_site_name_or_header_junk(seed_path):
+    article = read_article(seed_path)
+    assert article.title == TITLE
+
+
+def test_seed_article_has_four_body_paragraphs_in_order_without_the_repeated_title(seed_path):
+    paragraphs = read_article(seed_path).paragraphs
+    assert len(paragraphs) == 4
+    assert paragraphs[0].startswith("Now that Kiev is in possession")
+    assert paragraphs[1].startswith("I wrote earlier this summer")
+    assert paragraphs[2].startswith("Turkey’s “drone diplomacy”")
+    assert paragraphs[3].startswith("President Erdogan is practicing")
+    assert not any("X-Frame-Options" in p or "WHAT REALLY HAPPENED" in p or p == TITLE for p in paragraphs)
+
+
+def test_open_text_makes_every_block_a_paragraph_and_guesses_no_title():
+    article = article_from_text("A short headline\n\nFirst body.\n\nSecond body.")
+    assert article.title == ""
+    assert article.paragraphs == ("A short headline", "First body.", "Second body.")
+
+
+def test_line_wrapped_paragraphs_are_rejoined_and_whitespace_normalised():
+    article = article_from_text("one  line\nwrapped\there\n \n\n\n second\r\n block ")
+    assert article.paragraphs == ("one line wrapped here", "second block")
+
+
+def test_title_line_loses_trailing_site_name_and_http_headers():
+    assert clean_title_line("Big News Today | Example Site Content-Type: text/html") == "Big News Today"
+    assert clean_title_line("Plain headline") == "Plain headline"
+
+
+def test_a_first_block_ending_in_a_full_stop_is_a_paragraph_not_a_title():
+    article = article_from_document_text("This is a sentence.\n\nAnother one.", fallback_title="notes")
+    assert article.title == "notes"
+    assert len(article.paragraphs) == 2
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n\t \n"])
+def test_empty_text_is_a_clear_error(text):
+    with pytest.raises(QAError, match="empty"):
+        article_from_text(text)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(QAError, match="No such file"):
+        read_article(tmp_path / "nope.txt")
+
+
+def test_binary_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(b"\x00\x01\x02binary\x00" * 100)
+    with pytest.raises(QAError, match="binary"):
+        read_article(path)
+
+
+def test_sentences_split_on_boundaries_but_not_abbreviations():
+    assert split_sentences("Dr. Smith went to Washington. He left! Did he?") == [
+        "Dr. Smith went to Washington.", "He left!", "Did he?"]
