@@ -23,6 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print answers as JSON")
     ask.add_argument("--top-k", type=int, help="paragraphs to cite")
 
+    ev = sub.add_parser("eval", help="retrieval and abstention figures on a SQuAD-v1.1-format file")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--retriever", choices=["hybrid", "dense", "bm25", "all"], default="hybrid",
+                    help="hybrid is what the app ships; all prints the three side by side")
+    ev.add_argument("--json", action="store_true")
+
     idx = sub.add_parser("index", help="build (or confirm) the index of an article and print where it is")
     idx.add_argument("path", type=Path, nargs="?", help="article file (default: the bundled article)")
     return parser
@@ -55,6 +61,21 @@ def _read_questions(path: Path) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _eval(engine, args) -> int:
+    from .evaluate import asdict, evaluate, stderr_progress, table
+
+    methods = ["bm25", "dense", "hybrid"] if args.retriever == "all" else [args.retriever]
+    results = []
+    for method in methods:
+        print(f"evaluating {method}", file=sys.stderr)
+        results.append(evaluate(engine, args.file, method, progress=stderr_progress))
+    if args.json:
+        print(json.dumps([asdict(r) for r in results], indent=2))
+    else:
+        print(table(results))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -65,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask" and not args.question and not args.questions:
             raise QAError("Give a question, or --questions FILE.jsonl.")
         engine = Engine(settings)
+        if args.command == "eval":
+            return _eval(engine, args)
         if args.command == "index":
             doc = engine.open_file(args.path) if args.path else engine.open_default()
             print(f"{doc.index_path}  ({len(doc.paragraphs)} paragraphs: {doc.title or 'untitled'})")

@@ -51,6 +51,21 @@ class Embedder:
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """One forward pass: normalised text vectors, and each text's normalised contextual token
+        vectors ([CLS]/[SEP] and padding dropped), for late-interaction scoring."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32), []
+        with self._lock:
+            outputs = self.model.encode(texts, batch_size=self.batch_size, output_value=None,
+                                        show_progress_bar=False)
+        vectors = np.stack([o["sentence_embedding"].float().numpy() for o in outputs])
+        tokens = []
+        for o in outputs:
+            n = int(o["attention_mask"].sum())
+            tokens.append(_unit_rows(o["token_embeddings"][1:max(n - 1, 1)].float().numpy()))
+        return _unit_rows(vectors), tokens
+
     def token_counts(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
@@ -73,3 +88,8 @@ class Embedder:
             pieces.append(text[starts[i]:offsets[j - 1][1]])
             i = j
         return pieces or [text]
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.ascontiguousarray(matrix / np.maximum(norms, 1e-12), dtype=np.float32)

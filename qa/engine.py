@@ -15,7 +15,7 @@ from .errors import ArticleError, CorruptIndexError, QuestionError
 from .ingest import article_from_text, read_article
 from .records import Answer, Article
 from .lexical import TOKENIZER
-from .retrieve import Retriever
+from .retrieve import Query, Retriever
 from .settings import DEFAULT_ARTICLE, Settings
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,7 @@ class Document:
         self._index = index
         self._embedder = embedder
         self._settings = settings
-        self._retriever = Retriever(index, settings.sentence_weight, settings.lexical_weight,
-                                    settings.coverage_weight)
+        self._retriever = Retriever(index, settings)
 
     @property
     def title(self) -> str:
@@ -52,7 +51,8 @@ class Document:
     def paragraphs(self) -> list[str]:
         return list(self._index.article.paragraphs)
 
-    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None,
+            method: str = "hybrid") -> Answer:
         """Answer from the article. `history`: earlier questions of the chat, oldest first."""
         question = (question or "").strip()
         if not question:
@@ -60,10 +60,14 @@ class Document:
         if len(question) > self._settings.max_question_chars:
             raise QuestionError(f"The question is too long (over {self._settings.max_question_chars} characters).")
         k = max(1, top_k or self._settings.top_k)
-        query = self._embedder.encode([question])[0]
-        hits = self._retriever.search(query, question, k)
+        hits = self._retriever.search(self.encode(question), k, method)
         return answering.compose(question, hits, self._index.article.paragraphs, self._index.sentences,
-                                 self._settings.max_evidence, self._settings.abstain_below)
+                                 self._settings)
+
+
+    def encode(self, question: str) -> Query:
+        vectors, tokens = self._embedder.encode_with_tokens([question])
+        return Query(question, vectors[0], tokens[0])
 
 
 class Engine:

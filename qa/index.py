@@ -5,6 +5,8 @@ Layout of one index folder:
                   and the sha256 of each other file (so a truncated or edited file is detected)
   article.json    title, paragraphs, their sentences, and the unit -> paragraph/sentence map
   vectors.faiss   the unit vectors in a FAISS inner-product index (cosine: vectors are unit length)
+  tokens.npy      contextual token vectors of every sentence (float16), for late interaction
+  token_unit.npy  the sentence unit each token row belongs to
   bm25/           the paragraphs' BM25 index (bm25s: sparse arrays and JSON)
 
 A folder is written complete under a temporary name and renamed into place, so a crash never
@@ -29,9 +31,12 @@ from .embed import Embedder
 from .ingest import split_sentences
 from .lexical import Lexical
 from .records import Article
+from .threads import limit_numeric_threads
 from .units import WINDOW, make_units
 
-FORMAT = 1
+limit_numeric_threads()
+
+FORMAT = 2
 
 
 def content_hash(article: Article) -> str:
@@ -49,6 +54,8 @@ class ArticleIndex:
     unit_sentence: np.ndarray    # int32, WINDOW for paragraph/window units
     vectors: faiss.Index
     lexical: Lexical
+    tokens: np.ndarray           # float16 (n_tokens, dim), rows grouped by paragraph, in unit order
+    token_unit: np.ndarray       # int32, the unit of each token row
     manifest: dict
 
     @property
@@ -59,7 +66,14 @@ class ArticleIndex:
 def build(article: Article, embedder: Embedder, window_tokens: int, params: dict) -> ArticleIndex:
     sentences = [split_sentences(p) for p in article.paragraphs]
     units = make_units(sentences, embedder.token_counts, embedder.split_by_tokens, window_tokens)
-    matrix = embedder.encode([u.text for u in units])
+    is_sentence = np.array([u.sentence != WINDOW for u in units], dtype=bool)
+    sentence_ids = np.flatnonzero(is_sentence)
+    window_ids = np.flatnonzero(~is_sentence)
+    # Sentences in one pass that also yields their token vectors; windows need only the pooled vector.
+    sentence_vectors, token_lists = embedder.encode_with_tokens([units[i].text for i in sentence_ids])
+    matrix = np.zeros((len(units), embedder.dim), dtype=np.float32)
+    matrix[sentence_ids] = sentence_vectors
+    matrix[window_ids] = embedder.encode([units[i].text for i in window_ids])
     flat = faiss.IndexFlatIP(embedder.dim)
     flat.add(matrix)
     manifest = {
@@ -78,6 +92,8 @@ def build(article: Article, embedder: Embedder, window_tokens: int, params: dict
         unit_sentence=np.array([u.sentence for u in units], dtype=np.int32),
         vectors=flat,
         lexical=Lexical.build(list(article.paragraphs)),
+        tokens=np.concatenate(token_lists or [np.zeros((0, embedder.dim))]).astype(np.float16),
+        token_unit=np.repeat(sentence_ids, [len(t) for t in token_lists]).astype(np.int32),
         manifest=manifest,
     )
 
@@ -112,6 +128,8 @@ class IndexStore:
                 "unit_sentence": index.unit_sentence.tolist(),
             }, ensure_ascii=False), encoding="utf-8")
             faiss.write_index(index.vectors, str(staging / "vectors.faiss"))
+            np.save(staging / "tokens.npy", index.tokens)
+            np.save(staging / "token_unit.npy", index.token_unit)
             index.lexical.save(staging / "bm25")
             manifest = dict(index.manifest, files=_checksums(staging))
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -149,11 +167,15 @@ class IndexStore:
             unit_paragraph = np.array(data["unit_paragraph"], dtype=np.int32)
             unit_sentence = np.array(data["unit_sentence"], dtype=np.int32)
             lexical = Lexical.load(folder / "bm25", len(article.paragraphs))
-            if vectors.ntotal != len(unit_paragraph) or vectors.d != manifest["dim"]:
+            tokens = np.load(folder / "tokens.npy", allow_pickle=False)
+            token_unit = np.load(folder / "token_unit.npy", allow_pickle=False)
+            if (vectors.ntotal != len(unit_paragraph) or vectors.d != manifest["dim"]
+                    or tokens.shape != (len(token_unit), manifest["dim"])):
                 return None
         except (OSError, ValueError, KeyError, TypeError, RuntimeError):
             return None
-        return ArticleIndex(article, data["sentences"], unit_paragraph, unit_sentence, vectors, lexical, manifest)
+        return ArticleIndex(article, data["sentences"], unit_paragraph, unit_sentence, vectors, lexical,
+                            tokens, token_unit, manifest)
 
     def load_article(self, article_id: str) -> Article | None:
         """Just the article text of a stored index (to rebuild it), if readable."""

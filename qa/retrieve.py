@@ -1,48 +1,62 @@
-"""Rank an article's paragraphs for a question vector, and its sentences for evidence."""
+"""Rank an article's paragraphs for a question, and each cited paragraph's sentences.
+
+The shipped method ("hybrid") has two stages:
+1. Candidates: dense + lexical. Dense is a paragraph's best whole-paragraph/window cosine mixed
+   with its best sentence cosine (the second lets one answering sentence carry a long
+   paragraph); lexical is BM25 divided by the article's best BM25 for the question.
+2. Rerank: late interaction (ColBERT-style MaxSim) over the model's own contextual token
+   vectors — for each question token, its best match among the paragraph's tokens, averaged —
+   plus small shares of the dense and lexical scores. It sees every word of every sentence,
+   so it catches a single answering phrase that pooled vectors blur.
+"dense" and "bm25" are the single signals, kept for the evaluation's side-by-side table.
+
+Confidence (for abstention): the top paragraph's late-interaction score plus the share of the
+question's content words found in it; both are absolute, independent of article length.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from .index import WINDOW, ArticleIndex
 from .records import Hit
+from .settings import Settings
 
 _MISSING = -2.0          # below any cosine
 _SEARCH_DEPTH = 2048     # units fetched from FAISS; paragraphs with no unit among them rank last
+METHODS = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    vector: np.ndarray           # pooled, unit length
+    tokens: np.ndarray           # contextual token vectors, unit length rows
 
 
 class Retriever:
-    """Hybrid retrieval: dense units pooled per paragraph, plus BM25.
-
-    Dense: a paragraph's best whole-paragraph (or window) cosine mixed with its best sentence
-    cosine; the first rewards topical match, the second a single sentence that answers.
-    Lexical: BM25 divided by the article's best BM25 for the question, added with a small weight
-    (exact names and rare words that the dense model blurs).
-    Confidence, for abstention: the dense score plus the share of the question's content words
-    found in the paragraph. Both are absolute (comparable across articles of any length or
-    topic), unlike max-normalised BM25, which always gives some paragraph 1.0.
-    """
-
-    def __init__(self, index: ArticleIndex, sentence_weight: float, lexical_weight: float,
-                 coverage_weight: float) -> None:
+    def __init__(self, index: ArticleIndex, settings: Settings) -> None:
         self.index = index
+        self.settings = settings
         self.n = index.size
-        self.sentence_weight = sentence_weight
-        self.lexical_weight = lexical_weight
-        self.coverage_weight = coverage_weight
         self.is_sentence = index.unit_sentence != WINDOW
         self.matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal)
-        # Sentence units of each paragraph (units are stored paragraph by paragraph).
         self._sentence_units = [np.flatnonzero((index.unit_paragraph == p) & self.is_sentence)
                                 for p in range(self.n)]
+        # Token rows are grouped by paragraph (units are stored paragraph by paragraph).
+        token_paragraph = index.unit_paragraph[index.token_unit]
+        self._token_start = np.searchsorted(token_paragraph, np.arange(self.n + 1)).astype(np.int64)
+        self._tokens = index.tokens.astype(np.float32)
+        self._token_sentence = index.unit_sentence[index.token_unit]
 
-    def dense_components(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per paragraph: best whole-paragraph/window cosine, best sentence cosine."""
+    # --- single signals -------------------------------------------------------------------
+    def dense_scores(self, query: Query) -> np.ndarray:
         k = min(self.index.vectors.ntotal, _SEARCH_DEPTH)
-        scores, ids = self.index.vectors.search(query.reshape(1, -1).astype(np.float32), k)
-        scores, ids = scores[0], ids[0]
-        keep = ids >= 0
-        scores, ids = scores[keep], ids[keep]
+        scores, ids = self.index.vectors.search(query.vector.reshape(1, -1), k)
+        keep = ids[0] >= 0
+        scores, ids = scores[0][keep], ids[0][keep]
         para = self.index.unit_paragraph[ids]
         sent = self.is_sentence[ids]
         whole = np.full(self.n, _MISSING, dtype=np.float32)
@@ -51,35 +65,78 @@ class Retriever:
         np.maximum.at(best_sentence, para[sent], scores[sent])
         whole = np.where(whole == _MISSING, best_sentence, whole)
         best_sentence = np.where(best_sentence == _MISSING, whole, best_sentence)
-        return whole, best_sentence
+        w = self.settings.sentence_weight
+        return (1 - w) * whole + w * best_sentence
 
-    def paragraph_scores(self, query: np.ndarray, question: str) -> tuple[np.ndarray, np.ndarray]:
-        """(fused score, dense score) of every paragraph."""
-        whole, best_sentence = self.dense_components(query)
-        w = self.sentence_weight
-        dense = (1 - w) * whole + w * best_sentence
-        lexical = self.index.lexical.scores(question)
-        top = lexical.max()
-        if top > 0:
-            lexical = lexical / top
-        return dense + self.lexical_weight * lexical, dense
+    def lexical_scores(self, query: Query) -> np.ndarray:
+        scores = self.index.lexical.scores(query.text)
+        top = scores.max(initial=0.0)
+        return scores / top if top > 0 else scores
 
-    def sentence_scores(self, query: np.ndarray, paragraph: int) -> np.ndarray:
-        """Cosine of each sentence of a paragraph (a sentence cut in pieces: its best piece)."""
-        units = self._sentence_units[paragraph]
-        cos = self.matrix[units] @ query
-        out = np.full(len(self.index.sentences[paragraph]), _MISSING, dtype=np.float32)
-        np.maximum.at(out, self.index.unit_sentence[units], cos)
+    def late_interaction(self, query: Query, paragraphs: np.ndarray) -> np.ndarray:
+        """MaxSim of the question's tokens against each given paragraph's tokens, averaged."""
+        starts, ends = self._token_start[paragraphs], self._token_start[paragraphs + 1]
+        lengths = ends - starts
+        out = np.zeros(len(paragraphs), dtype=np.float32)
+        has = lengths > 0
+        if not has.any() or len(query.tokens) == 0:
+            return out
+        rows = np.concatenate([np.arange(s, e) for s, e in zip(starts[has], ends[has])])
+        sims = query.tokens @ self._tokens[rows].T                       # (question tokens, rows)
+        offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
+        out[has] = np.maximum.reduceat(sims, offsets, axis=1).mean(axis=0)
         return out
 
-    def search(self, query: np.ndarray, question: str, k: int) -> list[Hit]:
-        scores, dense = self.paragraph_scores(query, question)
-        top = np.argsort(-scores, kind="stable")[:k]
-        confidence = dense[top] + self.coverage_weight * self.index.lexical.coverage(question)[top]
+    # --- ranking --------------------------------------------------------------------------
+    def rank(self, query: Query, method: str = "hybrid") -> tuple[np.ndarray, np.ndarray]:
+        """Paragraph indices best first (candidates only for hybrid), and their scores."""
+        if method == "dense":
+            scores = self.dense_scores(query)
+        elif method == "bm25":
+            scores = self.index.lexical.scores(query.text)
+        elif method == "hybrid":
+            s = self.settings
+            dense, lexical = self.dense_scores(query), self.lexical_scores(query)
+            first = dense + s.lexical_weight * lexical
+            depth = min(s.rerank_depth, self.n)
+            candidates = np.argpartition(-first, depth - 1)[:depth] if depth < self.n else np.arange(self.n)
+            scores = (self.late_interaction(query, candidates) + s.rerank_dense_weight * dense[candidates]
+                      + s.rerank_lexical_weight * lexical[candidates])
+            order = np.argsort(-scores, kind="stable")
+            return candidates[order], scores[order]
+        else:
+            raise ValueError(f"unknown retriever {method!r}; choose one of {', '.join(METHODS)}")
+        order = np.argsort(-scores, kind="stable")
+        return order, scores[order]
+
+    def sentence_scores(self, query: Query, paragraph: int) -> np.ndarray:
+        """Evidence score of each sentence of a paragraph: its cosine to the question (a sentence
+        cut in pieces: its best piece) plus its own late-interaction score."""
+        units = self._sentence_units[paragraph]
+        cos = self.matrix[units] @ query.vector
+        out = np.full(len(self.index.sentences[paragraph]), _MISSING, dtype=np.float32)
+        np.maximum.at(out, self.index.unit_sentence[units], cos)
+        start, end = self._token_start[paragraph], self._token_start[paragraph + 1]
+        if end > start and len(query.tokens):
+            sentence_of_row = self._token_sentence[start:end]
+            bounds = np.flatnonzero(np.r_[True, sentence_of_row[1:] != sentence_of_row[:-1]])
+            sims = query.tokens @ self._tokens[start:end].T
+            late = np.maximum.reduceat(sims, bounds, axis=1).mean(axis=0)
+            out[sentence_of_row[bounds]] += self.settings.evidence_late_weight * late
+        return out
+
+    def confidence(self, query: Query, paragraph: int) -> float:
+        coverage = self.index.lexical.coverage(query.text)[paragraph]
+        late = self.late_interaction(query, np.array([paragraph]))[0]
+        return float(late + self.settings.coverage_weight * coverage)
+
+    def search(self, query: Query, k: int, method: str = "hybrid") -> list[Hit]:
+        order, scores = self.rank(query, method)
         hits = []
-        for p, conf in zip(top, confidence):
+        for rank, (p, score) in enumerate(zip(order[:k], scores[:k])):
             s = self.sentence_scores(query, int(p))
-            order = np.argsort(-s, kind="stable")
-            hits.append(Hit(int(p), float(scores[p]), float(conf), tuple(int(i) for i in order),
-                            tuple(float(s[i]) for i in order)))
+            sentence_order = np.argsort(-s, kind="stable")
+            conf = self.confidence(query, int(p)) if rank == 0 else float("nan")
+            hits.append(Hit(int(p), float(score), conf, tuple(int(i) for i in sentence_order),
+                            tuple(float(s[i]) for i in sentence_order)))
         return hits

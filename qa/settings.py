@@ -22,9 +22,14 @@ class Settings:
     window_tokens: int = 200       # word pieces per window of a long paragraph (model limit: 256)
     batch_size: int = 64
     sentence_weight: float = 0.7   # dense score = 0.3 * best paragraph/window + 0.7 * best sentence cosine
-    lexical_weight: float = 0.3    # fused score = dense + 0.3 * BM25 / best BM25 in the article
-    coverage_weight: float = 0.4   # confidence = dense + 0.4 * share of question words in the paragraph
-    abstain_below: float = 0.55    # top paragraph's confidence under this: the article does not answer
+    lexical_weight: float = 0.3    # candidates: dense + 0.3 * BM25 / best BM25 in the article
+    rerank_depth: int = 20         # candidates reranked by late interaction
+    rerank_dense_weight: float = 0.15    # rerank score = MaxSim + 0.15 * dense + 0.1 * lexical
+    rerank_lexical_weight: float = 0.1
+    coverage_weight: float = 0.1   # confidence = MaxSim + 0.1 * share of question words in the paragraph
+    abstain_below: float = 0.575   # top paragraph's confidence under this: the article does not answer
+    evidence_late_weight: float = 1.0    # sentence evidence score = cosine + 1.0 * sentence MaxSim
+    evidence_margin: float = 0.2   # runner-up sentences this close to the best are evidence too
     max_question_chars: int = 2000
 
     @classmethod

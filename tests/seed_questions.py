@@ -7,6 +7,7 @@ ON_TOPIC = [
     ("Which countries did Turkey sell drones to?", 2),
     ("Who warned about the destabilizing impact of the drones?", 2),
     ("What did the Russian presidential spokesman say?", 2),
+    ("What did the author write earlier this summer?", 2),
     ("What is the primary pillar of Turkey's military diplomacy?", 3),
     ("What does military diplomacy refer to?", 3),
     ("Whose military superiority in the Black Sea does Turkey want to balance?", 3),
@@ -23,4 +24,7 @@ OFF_TOPIC = [
     "Who won the 2018 football World Cup?",
     "What is the boiling point of water at sea level?",
     "How many moons does Jupiter have?",
+    "Who painted the Mona Lisa?",
+    "What is a good recipe for pancakes?",
+    "How does photosynthesis work in plants?",
 ]

@@ -1,0 +1,75 @@
+"""Fusion, sentence-level signal, long-paragraph windows, evidence and abstention."""
+
+import pytest
+
+LONG_FILLER = " ".join(
+    f"The committee discussed item {i} of the agenda at length and agreed to revisit it later." for i in range(40))
+
+
+def test_hybrid_finds_a_rare_name_that_only_lexical_search_pins_down(fresh_engine):
+    doc = fresh_engine.open_text(
+        "The harbour is busy with fishing boats every morning.\n\n"
+        "The ship Quillfeather carried spices from the east.\n\n"
+        "Merchant vessels of the period carried spices, silk and tea.")
+    assert doc.ask("What did the Quillfeather carry?").citations[0].paragraph == 2
+    assert doc.ask("What did the Quillfeather carry?", method="bm25").citations[0].paragraph == 2
+
+
+def test_one_answering_sentence_lifts_a_long_paragraph_to_first(fresh_engine):
+    long = LONG_FILLER + " The treasurer announced that the bridge will cost 4 million euros."
+    doc = fresh_engine.open_text(
+        f"{long}\n\nBridges over the river were discussed by engineers in general terms.")
+    answer = doc.ask("How much will the bridge cost?")
+    assert answer.citations[0].paragraph == 1
+    assert "The treasurer announced that the bridge will cost 4 million euros." in answer.citations[0].evidence
+
+
+def test_the_end_of_a_paragraph_beyond_the_model_limit_is_still_searchable(fresh_engine):
+    tail = "Penguins at the far end of the report are said to nest on Marion Island."
+    long = LONG_FILLER + " " + tail
+    assert len(fresh_engine.embedder.model.tokenizer(long)["input_ids"]) > 256
+    doc = fresh_engine.open_text(f"{long}\n\nThe cafeteria serves soup on Mondays.")
+    answer = doc.ask("Where do the penguins nest?")
+    assert not answer.abstained
+    assert answer.citations[0].paragraph == 1
+    assert tail in answer.citations[0].evidence
+
+
+def test_evidence_is_the_answering_sentence_and_answer_text_quotes_it(fresh_engine):
+    doc = fresh_engine.open_text(
+        "The museum opened in 1902. Its first director was Clara Hoffmann. "
+        "The building was designed in a neoclassical style.\n\nThe park next door has a pond.")
+    answer = doc.ask("Who was the museum's first director?")
+    evidence = answer.citations[0].evidence
+    assert "Its first director was Clara Hoffmann." in evidence
+    assert "The building was designed in a neoclassical style." not in evidence
+    assert "Its first director was Clara Hoffmann. [¶1]" in answer.text
+
+
+@pytest.mark.parametrize("question", ["What is the tallest mountain in Africa?",
+                                      "Who wrote the opera Carmen?",
+                                      "How do vaccines train the immune system?"])
+def test_questions_another_article_would_answer_are_abstained(fresh_engine, question):
+    doc = fresh_engine.open_text(
+        "Domestic cats sleep for twelve to sixteen hours a day.\n\n"
+        "Cats groom themselves with their rough tongues.\n\n"
+        "A group of kittens is called a kindle.")
+    answer = doc.ask(question)
+    assert answer.abstained and answer.citations, question
+
+
+def test_the_same_rule_answers_a_question_the_small_article_does_cover(fresh_engine):
+    doc = fresh_engine.open_text(
+        "Domestic cats sleep for twelve to sixteen hours a day.\n\n"
+        "Cats groom themselves with their rough tongues.\n\n"
+        "A group of kittens is called a kindle.")
+    answer = doc.ask("What is a group of kittens called?")
+    assert not answer.abstained and answer.citations[0].paragraph == 3
+
+
+def test_single_signal_retrievers_rank_every_paragraph_and_unknown_ones_are_refused(seed_doc):
+    for method in ("dense", "bm25"):
+        answer = seed_doc.ask("What does military diplomacy refer to?", top_k=4, method=method)
+        assert sorted(c.paragraph for c in answer.citations) == [1, 2, 3, 4]
+    with pytest.raises(ValueError, match="unknown retriever"):
+        seed_doc.ask("anything", method="magic")
