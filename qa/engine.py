@@ -75,7 +75,8 @@ class Engine:
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings.from_env()
-        self.embedder = embedder or Embedder(batch_size=self.settings.batch_size)
+        self.embedder = embedder or Embedder(batch_size=self.settings.batch_size,
+                                            precision=self.settings.precision)
         self.store = indexing.IndexStore(self.settings.index_dir)
         self._open: dict[str, Document] = {}
         self._lock = threading.Lock()

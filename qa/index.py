@@ -26,6 +26,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+import scipy.sparse
 
 from .embed import Embedder
 from .ingest import split_sentences
@@ -36,7 +37,7 @@ from .units import WINDOW, make_units
 
 limit_numeric_threads()
 
-FORMAT = 2
+FORMAT = 5
 
 
 def content_hash(article: Article) -> str:
@@ -66,14 +67,31 @@ class ArticleIndex:
 def build(article: Article, embedder: Embedder, window_tokens: int, params: dict) -> ArticleIndex:
     sentences = [split_sentences(p) for p in article.paragraphs]
     units = make_units(sentences, embedder.token_counts, embedder.split_by_tokens, window_tokens)
-    is_sentence = np.array([u.sentence != WINDOW for u in units], dtype=bool)
-    sentence_ids = np.flatnonzero(is_sentence)
-    window_ids = np.flatnonzero(~is_sentence)
-    # Sentences in one pass that also yields their token vectors; windows need only the pooled vector.
-    sentence_vectors, token_lists = embedder.encode_with_tokens([units[i].text for i in sentence_ids])
+    sentence_ids = np.array([i for i, u in enumerate(units) if u.sentence != WINDOW], dtype=np.int64)
+    window_ids = np.array([i for i, u in enumerate(units) if u.sentence == WINDOW], dtype=np.int64)
+    # One forward pass over the sentences gives their vectors and their contextual token vectors.
+    # Windows (whole paragraphs, mostly) are pooled from their sentences' token vectors rather
+    # than encoded again: no token goes through the model twice. (Encoding windows and pooling
+    # sentences from them instead was 20% faster but cost a point of R@1 on the tune file.)
+    sentence_vectors, ordered = embedder.encode_with_tokens([units[i].text for i in sentence_ids])
     matrix = np.zeros((len(units), embedder.dim), dtype=np.float32)
     matrix[sentence_ids] = sentence_vectors
-    matrix[window_ids] = embedder.encode([units[i].text for i in window_ids])
+    lengths = np.array([len(t) for t in ordered], dtype=np.int64)
+    all_tokens = np.concatenate(ordered or [np.zeros((0, embedder.dim), dtype=np.float32)])
+    if len(window_ids):
+        # Each window's vector: the normalised sum of its sentences' token rows, in one sparse product.
+        position = {int(u): k for k, u in enumerate(sentence_ids)}
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        rows, cols = [], []
+        for w, unit in enumerate(units[i] for i in window_ids):
+            for piece in unit.pieces:
+                k = position[piece]
+                cols.extend(range(starts[k], starts[k] + lengths[k]))
+                rows.extend([w] * int(lengths[k]))
+        pick = scipy.sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                                       shape=(len(window_ids), len(all_tokens)))
+        sums = np.asarray(pick @ all_tokens)
+        matrix[window_ids] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
     flat = faiss.IndexFlatIP(embedder.dim)
     flat.add(matrix)
     manifest = {
@@ -92,8 +110,8 @@ def build(article: Article, embedder: Embedder, window_tokens: int, params: dict
         unit_sentence=np.array([u.sentence for u in units], dtype=np.int32),
         vectors=flat,
         lexical=Lexical.build(list(article.paragraphs)),
-        tokens=np.concatenate(token_lists or [np.zeros((0, embedder.dim))]).astype(np.float16),
-        token_unit=np.repeat(sentence_ids, [len(t) for t in token_lists]).astype(np.int32),
+        tokens=all_tokens.astype(np.float16),
+        token_unit=np.repeat(sentence_ids.astype(np.int32), lengths),
         manifest=manifest,
     )
 

@@ -50,18 +50,20 @@ class Lexical:
             return np.zeros(self.n, dtype=np.float32)
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
 
-    def coverage(self, question: str) -> np.ndarray:
-        """Share of the question's content words (stemmed, stopwords dropped) found in each text.
+    def coverage(self, question: str, index: int) -> float:
+        """Share of the question's content words (stemmed, stopwords dropped) found in text `index`.
 
         An absolute measure, unlike max-normalised BM25: a question none of whose words occur
-        in the article scores 0 everywhere, however long or short the article is.
+        in the text scores 0, however long or short the article is.
         """
         tokens = set(tokenize([question])[0])
-        found = np.zeros(self.n, dtype=np.float32)
         if not tokens:
-            return found
-        for token in tokens & self.bm25.vocab_dict.keys():
-            found += self.bm25.get_scores([token]) > 0
+            return 0.0
+        ids = [self.bm25.vocab_dict[t] for t in tokens if t in self.bm25.vocab_dict]
+        if not ids:
+            return 0.0
+        column = self.bm25.scores  # CSC term-document matrix: per term, the documents holding it
+        found = sum(index in column["indices"][column["indptr"][i]:column["indptr"][i + 1]] for i in ids)
         return found / len(tokens)
 
     def save(self, folder: Path) -> None:

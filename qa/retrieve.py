@@ -48,6 +48,7 @@ class Retriever:
         # Token rows are grouped by paragraph (units are stored paragraph by paragraph).
         token_paragraph = index.unit_paragraph[index.token_unit]
         self._token_start = np.searchsorted(token_paragraph, np.arange(self.n + 1)).astype(np.int64)
+        # float16 on disk; float32 in memory, so an ask multiplies without converting
         self._tokens = index.tokens.astype(np.float32)
         self._token_sentence = index.unit_sentence[index.token_unit]
 
@@ -88,26 +89,30 @@ class Retriever:
         return out
 
     # --- ranking --------------------------------------------------------------------------
-    def rank(self, query: Query, method: str = "hybrid") -> tuple[np.ndarray, np.ndarray]:
-        """Paragraph indices best first (candidates only for hybrid), and their scores."""
+    def rank(self, query: Query, method: str = "hybrid") -> tuple[np.ndarray, np.ndarray, float]:
+        """Paragraph indices best first (candidates only for hybrid), their scores, and the
+        confidence that the first one answers the question."""
+        late = None
         if method == "dense":
             scores = self.dense_scores(query)
+            order = np.argsort(-scores, kind="stable")
         elif method == "bm25":
             scores = self.index.lexical.scores(query.text)
+            order = np.argsort(-scores, kind="stable")
         elif method == "hybrid":
             s = self.settings
             dense, lexical = self.dense_scores(query), self.lexical_scores(query)
             first = dense + s.lexical_weight * lexical
             depth = min(s.rerank_depth, self.n)
             candidates = np.argpartition(-first, depth - 1)[:depth] if depth < self.n else np.arange(self.n)
-            scores = (self.late_interaction(query, candidates) + s.rerank_dense_weight * dense[candidates]
-                      + s.rerank_lexical_weight * lexical[candidates])
-            order = np.argsort(-scores, kind="stable")
-            return candidates[order], scores[order]
+            late = self.late_interaction(query, candidates)
+            rerank = late + s.rerank_dense_weight * dense[candidates] + s.rerank_lexical_weight * lexical[candidates]
+            by_score = np.argsort(-rerank, kind="stable")
+            order, scores, late = candidates[by_score], rerank[by_score], late[by_score]
+            return order, scores, self._confidence(query, int(order[0]), float(late[0]))
         else:
             raise ValueError(f"unknown retriever {method!r}; choose one of {', '.join(METHODS)}")
-        order = np.argsort(-scores, kind="stable")
-        return order, scores[order]
+        return order, scores[order], self._confidence(query, int(order[0]))
 
     def sentence_scores(self, query: Query, paragraph: int) -> np.ndarray:
         """Evidence score of each sentence of a paragraph: its cosine to the question (a sentence
@@ -125,18 +130,18 @@ class Retriever:
             out[sentence_of_row[bounds]] += self.settings.evidence_late_weight * late
         return out
 
-    def confidence(self, query: Query, paragraph: int) -> float:
-        coverage = self.index.lexical.coverage(query.text)[paragraph]
-        late = self.late_interaction(query, np.array([paragraph]))[0]
-        return float(late + self.settings.coverage_weight * coverage)
+    def _confidence(self, query: Query, paragraph: int, late: float | None = None) -> float:
+        if late is None:
+            late = float(self.late_interaction(query, np.array([paragraph]))[0])
+        return late + self.settings.coverage_weight * self.index.lexical.coverage(query.text, paragraph)
 
     def search(self, query: Query, k: int, method: str = "hybrid") -> list[Hit]:
-        order, scores = self.rank(query, method)
+        order, scores, confidence = self.rank(query, method)
         hits = []
         for rank, (p, score) in enumerate(zip(order[:k], scores[:k])):
             s = self.sentence_scores(query, int(p))
             sentence_order = np.argsort(-s, kind="stable")
-            conf = self.confidence(query, int(p)) if rank == 0 else float("nan")
+            conf = confidence if rank == 0 else float("nan")
             hits.append(Hit(int(p), float(score), conf, tuple(int(i) for i in sentence_order),
                             tuple(float(s[i]) for i in sentence_order)))
         return hits

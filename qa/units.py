@@ -1,9 +1,11 @@
-"""Search units: what gets embedded for each paragraph.
+"""Search units: what gets a vector for each paragraph.
 
-Every paragraph is searched whole when it fits the model (256 word pieces), else as overlapping
-windows of whole sentences, so no part of it is cut off by truncation; each sentence is also a
-unit of its own, for sentence-level matching and evidence. Units point back to their paragraph,
-which is what gets cited.
+Each sentence is a unit (a sentence longer than the window budget is cut into pieces at word
+boundaries, so none is truncated by the model). Each paragraph is also searched whole — or, when
+longer than the window budget, as overlapping windows of whole sentences. Only sentences go
+through the model; window vectors are pooled from their sentences' token vectors, so the model
+reads every token once and no part of a paragraph is invisible to search. Units point back to
+their paragraph, which is what gets cited.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ WINDOW = -1  # sentence index of a paragraph or window unit
 
 @dataclass(frozen=True)
 class Unit:
-    paragraph: int   # 0-based
-    sentence: int    # 0-based sentence of that paragraph, or WINDOW
+    paragraph: int               # 0-based
+    sentence: int                # 0-based sentence of that paragraph, or WINDOW
     text: str
+    pieces: tuple[int, ...] = ()  # windows: the sentence units (indices into the unit list) they span
 
 
 def make_units(
@@ -27,30 +30,34 @@ def make_units(
     split_long: Callable[[str, int], list[str]],
     window_tokens: int,
 ) -> list[Unit]:
+    # One tokenizer call for the whole article (many small calls cost more than the tokenizing).
+    flat_counts = iter(count_tokens([s for sents in sentences for s in sents]))
     units: list[Unit] = []
     for p, sents in enumerate(sentences):
-        counts = count_tokens(sents)
-        pieces: list[tuple[str, int]] = []          # (text, tokens), long sentences cut up
-        for s, (sentence, n) in enumerate(zip(sents, counts)):
+        pieces: list[tuple[int, int]] = []          # (unit index, tokens)
+        for s, (sentence, n) in enumerate(zip(sents, flat_counts)):
             parts = split_long(sentence, window_tokens) if n > window_tokens else [sentence]
-            for part in parts:
+            for part, m in zip(parts, count_tokens(parts) if len(parts) > 1 else [n]):
+                pieces.append((len(units), m))
                 units.append(Unit(p, s, part))
-                pieces.append((part, min(n, window_tokens)))
-        units.extend(Unit(p, WINDOW, text) for text in _windows(pieces, window_tokens))
+        for window in _windows(pieces, window_tokens):
+            text = " ".join(units[i].text for i in window)
+            units.append(Unit(p, WINDOW, text, pieces=tuple(window)))
     return units
 
 
-def _windows(pieces: list[tuple[str, int]], budget: int) -> list[str]:
+def _windows(pieces: list[tuple[int, int]], budget: int) -> list[list[int]]:
     """Greedy packing of consecutive pieces, each window overlapping the last by one piece."""
+    ids = [i for i, _ in pieces]
     if sum(n for _, n in pieces) <= budget:
-        return [" ".join(text for text, _ in pieces)]
+        return [ids]
     windows, start = [], 0
     while start < len(pieces):
         end, used = start, 0
         while end < len(pieces) and (end == start or used + pieces[end][1] <= budget):
             used += pieces[end][1]
             end += 1
-        windows.append(" ".join(text for text, _ in pieces[start:end]))
+        windows.append(ids[start:end])
         if end >= len(pieces):
             break
         start = max(end - 1, start + 1)

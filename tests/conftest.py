@@ -40,13 +40,14 @@ def count_encodes(monkeypatch):
 
     def install(engine: Engine) -> list[int]:
         calls: list[int] = []
-        real = engine.embedder.encode
+        for name in ("encode", "encode_with_tokens"):
+            real = getattr(engine.embedder, name)
 
-        def counting(texts):
-            calls.append(len(texts))
-            return real(texts)
+            def counting(texts, real=real):
+                calls.append(len(texts))
+                return real(texts)
 
-        monkeypatch.setattr(engine.embedder, "encode", counting)
+            monkeypatch.setattr(engine.embedder, name, counting)
         return calls
 
     return install

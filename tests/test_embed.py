@@ -1,0 +1,75 @@
+"""The embedding path chosen from the CPU, and its parity with fp32."""
+
+import numpy as np
+import pytest
+
+from qa import Engine, Settings
+from qa.embed import Embedder, choose_precision
+from seed_questions import OFF_TOPIC, ON_TOPIC
+
+AMX_CPU = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 amx_bf16 amx_tile\n"
+OLD_CPU = "processor\t: 0\nflags\t\t: fpu sse2 avx2 fma\n"
+
+
+def test_auto_precision_takes_bf16_only_where_the_cpu_multiplies_it_natively():
+    assert choose_precision("auto", AMX_CPU) == "bf16"
+    assert choose_precision("auto", OLD_CPU) == "fp32"
+    assert choose_precision("fp32", AMX_CPU) == "fp32"
+    assert choose_precision("bf16", OLD_CPU) == "bf16"
+    with pytest.raises(ValueError, match="precision must be one of"):
+        choose_precision("int4", AMX_CPU)
+
+
+def test_precision_is_a_setting_from_env():
+    assert Settings.from_env({"QA_PRECISION": "fp32"}).precision == "fp32"
+
+
+@pytest.fixture(scope="module")
+def fp32_engine(tmp_path_factory):
+    return Engine(Settings(index_dir=tmp_path_factory.mktemp("fp32"), precision="fp32"))
+
+
+@pytest.fixture(scope="module")
+def bf16_engine(engine, tmp_path_factory):
+    if engine.embedder.precision == "bf16":
+        return engine
+    return Engine(Settings(index_dir=tmp_path_factory.mktemp("bf16"), precision="bf16"))
+
+
+def test_bf16_vectors_match_fp32_closely(fp32_engine, bf16_engine):
+    texts = [q for q, _ in ON_TOPIC] + list(bf16_engine.open_default().paragraphs)
+    cos = (fp32_engine.embedder.encode(texts) * bf16_engine.embedder.encode(texts)).sum(axis=1)
+    assert fp32_engine.embedder.precision == "fp32" and bf16_engine.embedder.precision == "bf16"
+    assert cos.min() > 0.995, cos.min()
+
+
+def test_fp32_and_fast_path_give_the_same_answers_on_the_seed_questions(fp32_engine, bf16_engine):
+    fast, plain = bf16_engine.open_default(), fp32_engine.open_default()
+    for question, _ in ON_TOPIC:
+        assert fast.ask(question).citations[0].paragraph == plain.ask(question).citations[0].paragraph, question
+    for question in OFF_TOPIC:
+        assert fast.ask(question).abstained == plain.ask(question).abstained, question
+
+
+def test_token_vectors_come_from_the_same_pass_as_the_pooled_vector(engine):
+    vectors, tokens = engine.embedder.encode_with_tokens(["The museum opened in 1902.", "Hi"])
+    assert vectors.shape == (2, engine.embedder.dim)
+    assert len(tokens) == 2 and tokens[0].shape[1] == engine.embedder.dim
+    assert tokens[0].shape[0] > tokens[1].shape[0] >= 1                 # [CLS]/[SEP] dropped, words kept
+    assert np.allclose(np.linalg.norm(tokens[0], axis=1), 1, atol=1e-3)
+    assert np.allclose(vectors, engine.embedder.encode(["The museum opened in 1902.", "Hi"]), atol=1e-5)
+
+
+def test_importing_torch_first_does_not_leave_the_model_single_threaded():
+    """FAISS's omp_set_num_threads once resolved to torch's OpenMP and halved encode speed."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import torch; before = torch.get_num_threads(); "
+            "from qa.threads import limit_numeric_threads; limit_numeric_threads(); "
+            "import qa.index; print(before, torch.get_num_threads())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    before, after = out.stdout.split()
+    assert before == after
