@@ -1,7 +1,7 @@
 """Rank an article's paragraphs for a question, and each cited paragraph's sentences.
 
 The shipped method ("hybrid") has two stages:
-1. Candidates: dense + lexical. Dense is a paragraph's best whole-paragraph/window cosine mixed
+1. Candidates (the best `rerank_depth`): dense + lexical. Dense is a paragraph's best whole-paragraph/window cosine mixed
    with its best sentence cosine (the second lets one answering sentence carry a long
    paragraph); lexical is BM25 divided by the article's best BM25 for the question.
 2. Rerank: late interaction (ColBERT-style MaxSim) over the model's own contextual token
@@ -25,7 +25,6 @@ from .records import Hit
 from .settings import Settings
 
 _MISSING = -2.0          # below any cosine
-_SEARCH_DEPTH = 2048     # units fetched from FAISS; paragraphs with no unit among them rank last
 METHODS = ("hybrid", "dense", "bm25")
 
 
@@ -45,6 +44,12 @@ class Retriever:
         self.matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal)
         self._sentence_units = [np.flatnonzero((index.unit_paragraph == p) & self.is_sentence)
                                 for p in range(self.n)]
+        # Units are stored paragraph by paragraph, and every paragraph has at least one sentence
+        # unit and one window unit: segment starts let one reduceat pool them per paragraph.
+        self._sentence_units_flat = np.flatnonzero(self.is_sentence)
+        self._window_units = np.flatnonzero(~self.is_sentence)
+        self._sentence_starts = np.searchsorted(index.unit_paragraph[self._sentence_units_flat], np.arange(self.n))
+        self._window_starts = np.searchsorted(index.unit_paragraph[self._window_units], np.arange(self.n))
         # Token rows are grouped by paragraph (units are stored paragraph by paragraph).
         token_paragraph = index.unit_paragraph[index.token_unit]
         self._token_start = np.searchsorted(token_paragraph, np.arange(self.n + 1)).astype(np.int64)
@@ -54,18 +59,15 @@ class Retriever:
 
     # --- single signals -------------------------------------------------------------------
     def dense_scores(self, query: Query) -> np.ndarray:
-        k = min(self.index.vectors.ntotal, _SEARCH_DEPTH)
-        scores, ids = self.index.vectors.search(query.vector.reshape(1, -1), k)
-        keep = ids[0] >= 0
-        scores, ids = scores[0][keep], ids[0][keep]
-        para = self.index.unit_paragraph[ids]
-        sent = self.is_sentence[ids]
-        whole = np.full(self.n, _MISSING, dtype=np.float32)
-        best_sentence = np.full(self.n, _MISSING, dtype=np.float32)
-        np.maximum.at(whole, para[~sent], scores[~sent])
-        np.maximum.at(best_sentence, para[sent], scores[sent])
-        whole = np.where(whole == _MISSING, best_sentence, whole)
-        best_sentence = np.where(best_sentence == _MISSING, whole, best_sentence)
+        """Per paragraph: (1 - w) * best window cosine + w * best sentence cosine.
+
+        The article's flat index is scored in full (one matrix-vector product over the FAISS
+        index's own vectors: what IndexFlatIP.search does, minus its top-k heap, which cost more
+        than the product here), then pooled per paragraph with segment maxima.
+        """
+        cos = self.matrix @ query.vector
+        whole = np.maximum.reduceat(cos[self._window_units], self._window_starts)
+        best_sentence = np.maximum.reduceat(cos[self._sentence_units_flat], self._sentence_starts)
         w = self.settings.sentence_weight
         return (1 - w) * whole + w * best_sentence
 
