@@ -32,7 +32,9 @@ def render_answer(answer: Answer) -> None:
         weak = " · weak match" if answer.abstained else ""
         with st.container(border=True):
             st.markdown(f"**¶{c.paragraph}** · score {c.score:.2f}{weak}")
-            st.markdown(f"<div class='paragraph'>{highlight(c.text, c.evidence)}</div>", unsafe_allow_html=True)
+            # A weak match has no evidence worth pointing at: shown plain, not highlighted.
+            evidence = [] if answer.abstained else c.evidence
+            st.markdown(f"<div class='paragraph'>{highlight(c.text, evidence)}</div>", unsafe_allow_html=True)
 
 
 try:

@@ -41,6 +41,7 @@ def test_off_topic_question_shows_the_abstention_warning(app):
     bot = [m for m in app.chat_message if m.name == "assistant"][0]
     assert "does not seem to cover" in bot.warning[0].value
     assert any("weak match" in md.value for md in bot.markdown)
+    assert not any("<mark>" in md.value for md in bot.markdown)
 
 
 def test_empty_question_shows_an_error_not_a_traceback(app):
