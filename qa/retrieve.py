@@ -42,13 +42,11 @@ class Retriever:
         self.n = index.size
         self.is_sentence = index.unit_sentence != WINDOW
         self.matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal)
-        self._sentence_units = [np.flatnonzero((index.unit_paragraph == p) & self.is_sentence)
-                                for p in range(self.n)]
         # Units are stored paragraph by paragraph, and every paragraph has at least one sentence
         # unit and one window unit: segment starts let one reduceat pool them per paragraph.
         self._sentence_units_flat = np.flatnonzero(self.is_sentence)
         self._window_units = np.flatnonzero(~self.is_sentence)
-        self._sentence_starts = np.searchsorted(index.unit_paragraph[self._sentence_units_flat], np.arange(self.n))
+        self._sentence_starts = np.searchsorted(index.unit_paragraph[self._sentence_units_flat], np.arange(self.n + 1))
         self._window_starts = np.searchsorted(index.unit_paragraph[self._window_units], np.arange(self.n))
         # Token rows are grouped by paragraph (units are stored paragraph by paragraph).
         token_paragraph = index.unit_paragraph[index.token_unit]
@@ -67,7 +65,7 @@ class Retriever:
         """
         cos = self.matrix @ query.vector
         whole = np.maximum.reduceat(cos[self._window_units], self._window_starts)
-        best_sentence = np.maximum.reduceat(cos[self._sentence_units_flat], self._sentence_starts)
+        best_sentence = np.maximum.reduceat(cos[self._sentence_units_flat], self._sentence_starts[:-1])
         w = self.settings.sentence_weight
         return (1 - w) * whole + w * best_sentence
 
@@ -94,7 +92,6 @@ class Retriever:
     def rank(self, query: Query, method: str = "hybrid") -> tuple[np.ndarray, np.ndarray, float]:
         """Paragraph indices best first (candidates only for hybrid), their scores, and the
         confidence that the first one answers the question."""
-        late = None
         if method == "dense":
             scores = self.dense_scores(query)
             order = np.argsort(-scores, kind="stable")
@@ -119,7 +116,7 @@ class Retriever:
     def sentence_scores(self, query: Query, paragraph: int) -> np.ndarray:
         """Evidence score of each sentence of a paragraph: its cosine to the question (a sentence
         cut in pieces: its best piece) plus its own late-interaction score."""
-        units = self._sentence_units[paragraph]
+        units = self._sentence_units_flat[self._sentence_starts[paragraph]:self._sentence_starts[paragraph + 1]]
         cos = self.matrix[units] @ query.vector
         out = np.full(len(self.index.sentences[paragraph]), _MISSING, dtype=np.float32)
         np.maximum.at(out, self.index.unit_sentence[units], cos)
