@@ -14,7 +14,7 @@ from .embed import Embedder
 from .errors import ArticleError, CorruptIndexError, QuestionError
 from .ingest import article_from_text, read_article
 from .records import Answer, Article
-from .lexical import TOKENIZER
+from .lexical import TOKENIZER, tokenize
 from .retrieve import Query, Retriever
 from .settings import DEFAULT_ARTICLE, Settings
 
@@ -64,10 +64,9 @@ class Document:
         return answering.compose(question, hits, self._index.article.paragraphs, self._index.sentences,
                                  self._settings)
 
-
     def encode(self, question: str) -> Query:
         vectors, tokens = self._embedder.encode_with_tokens([question])
-        return Query(question, vectors[0], tokens[0])
+        return Query(question, vectors[0], tokens[0], tokenize([question])[0])
 
 
 class Engine:
@@ -118,7 +117,7 @@ class Engine:
             index = self.store.load(article_id, expect)
             if index is None:
                 log.info("building index %s (%d paragraphs)", article_id, len(article.paragraphs))
-                index = indexing.build(article, self.embedder, self.settings.window_tokens, expect["params"])
+                index = indexing.build(article, self.embedder, expect["params"])
                 try:
                     self.store.save(article_id, index)
                 except OSError as exc:

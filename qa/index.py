@@ -64,9 +64,10 @@ class ArticleIndex:
         return len(self.article.paragraphs)
 
 
-def build(article: Article, embedder: Embedder, window_tokens: int, params: dict) -> ArticleIndex:
+def build(article: Article, embedder: Embedder, params: dict) -> ArticleIndex:
+    """`params` (recorded in the manifest) holds window_tokens, the window budget in word pieces."""
     sentences = [split_sentences(p) for p in article.paragraphs]
-    units = make_units(sentences, embedder.token_counts, embedder.split_by_tokens, window_tokens)
+    units = make_units(sentences, embedder.token_counts, embedder.split_by_tokens, params["window_tokens"])
     sentence_ids = np.array([i for i, u in enumerate(units) if u.sentence != WINDOW], dtype=np.int64)
     window_ids = np.array([i for i, u in enumerate(units) if u.sentence == WINDOW], dtype=np.int64)
     # One forward pass over the sentences gives their vectors and their contextual token vectors.

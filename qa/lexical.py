@@ -43,20 +43,20 @@ class Lexical:
         bm25.index(tokenize(texts), show_progress=False)
         return cls(bm25, len(texts))
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every text for the query (zeros where no query term occurs)."""
-        tokens = [t for t in tokenize([query])[0] if t in self.bm25.vocab_dict]
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every text for the query terms (see `tokenize`); zeros where none occurs."""
+        tokens = [t for t in terms if t in self.bm25.vocab_dict]
         if not tokens:
             return np.zeros(self.n, dtype=np.float32)
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
 
-    def coverage(self, question: str, index: int) -> float:
-        """Share of the question's content words (stemmed, stopwords dropped) found in text `index`.
+    def coverage(self, terms: list[str], index: int) -> float:
+        """Share of the question's content words (its `tokenize` terms) found in text `index`.
 
         An absolute measure, unlike max-normalised BM25: a question none of whose words occur
         in the text scores 0, however long or short the article is.
         """
-        tokens = set(tokenize([question])[0])
+        tokens = set(terms)
         if not tokens:
             return 0.0
         ids = [self.bm25.vocab_dict[t] for t in tokens if t in self.bm25.vocab_dict]

@@ -33,6 +33,7 @@ class Query:
     text: str
     vector: np.ndarray           # pooled, unit length
     tokens: np.ndarray           # contextual token vectors, unit length rows
+    terms: list[str]             # lexical terms (stemmed, stopwords dropped), tokenized once
 
 
 class Retriever:
@@ -70,7 +71,7 @@ class Retriever:
         return (1 - w) * whole + w * best_sentence
 
     def lexical_scores(self, query: Query) -> np.ndarray:
-        scores = self.index.lexical.scores(query.text)
+        scores = self.index.lexical.scores(query.terms)
         top = scores.max(initial=0.0)
         return scores / top if top > 0 else scores
 
@@ -96,7 +97,7 @@ class Retriever:
             scores = self.dense_scores(query)
             order = np.argsort(-scores, kind="stable")
         elif method == "bm25":
-            scores = self.index.lexical.scores(query.text)
+            scores = self.index.lexical.scores(query.terms)
             order = np.argsort(-scores, kind="stable")
         elif method == "hybrid":
             s = self.settings
@@ -132,7 +133,7 @@ class Retriever:
     def _confidence(self, query: Query, paragraph: int, late: float | None = None) -> float:
         if late is None:
             late = float(self.late_interaction(query, np.array([paragraph]))[0])
-        return late + self.settings.coverage_weight * self.index.lexical.coverage(query.text, paragraph)
+        return late + self.settings.coverage_weight * self.index.lexical.coverage(query.terms, paragraph)
 
     def search(self, query: Query, k: int, method: str = "hybrid") -> list[Hit]:
         order, scores, confidence = self.rank(query, method)
