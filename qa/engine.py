@@ -75,7 +75,8 @@ class Engine:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or Embedder(batch_tokens=self.settings.batch_tokens,
-                                            precision=self.settings.precision)
+                                            precision=self.settings.precision,
+                                            pack_tokens=self.settings.pack_tokens)
         self.store = indexing.IndexStore(self.settings.index_dir)
         self._open: dict[str, Document] = {}
         self._lock = threading.Lock()

@@ -52,8 +52,7 @@ class Retriever:
         # Token rows are grouped by paragraph (units are stored paragraph by paragraph).
         token_paragraph = index.unit_paragraph[index.token_unit]
         self._token_start = np.searchsorted(token_paragraph, np.arange(self.n + 1)).astype(np.int64)
-        # float16 on disk; float32 in memory, so an ask multiplies without converting
-        self._tokens = index.tokens.astype(np.float32)
+        self._tokens = np.asarray(index.tokens, dtype=np.float32)   # float32: an ask multiplies without converting
         self._token_sentence = index.unit_sentence[index.token_unit]
 
     # --- single signals -------------------------------------------------------------------

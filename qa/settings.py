@@ -20,7 +20,8 @@ class Settings:
     top_k: int = 3                 # paragraphs cited per answer
     max_evidence: int = 2          # evidence sentences kept per cited paragraph
     window_tokens: int = 200       # word pieces per window of a long paragraph (model limit: 256)
-    batch_tokens: int = 2048       # word pieces per forward pass (measured fastest here)
+    batch_tokens: int = 4096       # word pieces per forward pass (measured fastest here)
+    pack_tokens: int = 128         # short texts packed into rows of this many word pieces (fastest here)
     precision: str = "auto"        # auto (bf16 on AMX / AVX512-BF16 CPUs, else fp32), fp32 or bf16
     sentence_weight: float = 0.7   # dense score = 0.3 * best paragraph/window + 0.7 * best sentence cosine
     lexical_weight: float = 0.3    # candidates: dense + 0.3 * BM25 / best BM25 in the article
