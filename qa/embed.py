@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,21 @@ def bundled_model_id() -> str:
 
 
 PRECISIONS = ("auto", "fp32", "bf16")
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One forward pass over some texts."""
+
+    vectors: np.ndarray    # (texts, dim) float32, unit length: the model's sentence embeddings
+    rows: np.ndarray       # (word pieces, dim) unit-length contextual word-piece vectors ([CLS]/[SEP]
+                           # dropped), text after text, for late-interaction scoring
+    lengths: np.ndarray    # (texts,) int64: how many rows each text has
+    row_sums: np.ndarray   # (texts, dim) float32: each text's rows summed (to pool several texts)
+
+    def tokens(self, i: int) -> np.ndarray:
+        start = int(self.lengths[:i].sum())
+        return self.rows[start:start + int(self.lengths[i])]
 _PAD_MULTIPLE = 32
 
 
@@ -84,59 +100,68 @@ class Embedder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Normalised float32 vectors, one row per text (cosine = dot product)."""
-        return self.encode_flat(texts)[0]
+        return self.encode_flat(texts).vectors
 
-    def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Normalised text vectors, and each text's normalised contextual token vectors."""
-        vectors, rows, lengths = self.encode_flat(texts)
-        return vectors, np.split(rows, np.cumsum(lengths)[:-1]) if len(texts) else []
-
-    def encode_flat(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One forward pass over `texts`: their normalised vectors (mean of the word-piece
-        vectors, as the model's own pooling does), and the normalised contextual vectors of
-        their word pieces ([CLS]/[SEP] dropped), all texts' rows in one float32 array in text
-        order, with the number of rows of each text — for late-interaction scoring."""
+    def encode_flat(self, texts: list[str], rows_dtype: type = np.float32) -> Encoded:
+        """One forward pass over `texts`: their normalised vectors (the mean of the word-piece
+        vectors, as the model's own pooling does) and their normalised contextual word-piece
+        vectors, in `rows_dtype` (float16 halves an index's size)."""
         import torch
 
         n = len(texts)
         vectors = np.zeros((n, self.dim), dtype=np.float32)
+        row_sums = np.zeros((n, self.dim), dtype=np.float32)
         if not n:
-            return vectors, np.zeros((0, self.dim), dtype=np.float32), np.zeros(0, dtype=np.int64)
+            return Encoded(vectors, np.zeros((0, self.dim), dtype=rows_dtype), np.zeros(0, dtype=np.int64), row_sums)
+        to_dtype = {np.float32: torch.float32, np.float16: torch.float16}[rows_dtype]
         with self._lock:
             ids = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=True,
                                        max_length=self.max_tokens)["input_ids"]
             sizes = np.array([len(x) for x in ids], dtype=np.int64)
             lengths = np.maximum(sizes - 2, 0)
             first = np.concatenate([[0], np.cumsum(lengths)])
-            rows = np.zeros((int(first[-1]), self.dim), dtype=np.float32)
+            rows = np.zeros((int(first[-1]), self.dim), dtype=rows_dtype)
             model = self.model[0].auto_model
             with torch.inference_mode():
                 for batch in _batches(_pack(sizes, self.pack_tokens), sizes, self.batch_tokens):
+                    texts_in = [i for members in batch for i in members]
                     width = -(-max(int(sizes[b].sum()) for b in batch) // _PAD_MULTIPLE) * _PAD_MULTIPLE
                     input_ids = np.zeros((len(batch), width), dtype=np.int64)
                     positions = np.zeros((len(batch), width), dtype=np.int64)
-                    segment = np.full((len(batch), width), -1, dtype=np.int64)   # -1: padding
-                    placed = []
+                    slot = np.full((len(batch), width), -1, dtype=np.int64)   # which text; -1: padding
+                    inner = np.zeros((len(batch), width), dtype=bool)           # word pieces, not [CLS]/[SEP]
+                    k = 0
                     for r, members in enumerate(batch):
                         at = 0
-                        for k, i in enumerate(members):
+                        for i in members:
                             m = int(sizes[i])
                             input_ids[r, at:at + m] = ids[i]
                             positions[r, at:at + m] = np.arange(m)
-                            segment[r, at:at + m] = k
-                            placed.append((i, r, at, m))
+                            slot[r, at:at + m] = k
+                            inner[r, at + 1:at + m - 1] = True
                             at += m
-                    seg = torch.from_numpy(segment)
+                            k += 1
+                    seg = torch.from_numpy(slot)
                     hidden = model(
                         input_ids=torch.from_numpy(input_ids),
                         attention_mask=(seg[:, :, None] == seg[:, None, :])[:, None],
                         position_ids=torch.from_numpy(positions),
                         token_type_ids=torch.zeros_like(seg),
-                    ).last_hidden_state.float().numpy()
-                    for i, r, at, m in placed:
-                        vectors[i] = hidden[r, at:at + m].mean(axis=0)
-                        rows[first[i]:first[i + 1]] = hidden[r, at + 1:at + m - 1]
-        return _unit_rows(vectors), _unit_rows(rows), lengths
+                    ).last_hidden_state.float().reshape(-1, self.dim)
+                    flat_slot = seg.reshape(-1)
+                    real = flat_slot >= 0
+                    sums = torch.zeros(k, self.dim).index_add_(0, flat_slot[real], hidden[real])
+                    chosen = np.array(texts_in)
+                    vectors[chosen] = torch.nn.functional.normalize(sums, dim=1).numpy()
+                    # Word-piece rows come out text after text, in the batch's order: put each
+                    # text's rows at its place in the text-ordered array.
+                    size = lengths[chosen]
+                    dest = np.arange(int(size.sum())) + np.repeat(first[chosen] - (np.cumsum(size) - size), size)
+                    flat_inner = torch.from_numpy(inner.reshape(-1))
+                    unit = torch.nn.functional.normalize(hidden[flat_inner], dim=1)
+                    rows[dest] = unit.to(to_dtype).numpy()
+                    row_sums[chosen] = torch.zeros(k, self.dim).index_add_(0, flat_slot[flat_inner], unit).numpy()
+        return Encoded(vectors, rows, lengths, row_sums)
 
     def token_counts(self, texts: list[str]) -> list[int]:
         if not texts:
@@ -160,11 +185,6 @@ class Embedder:
             pieces.append(text[starts[i]:offsets[j - 1][1]])
             i = j
         return pieces or [text]
-
-
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.ascontiguousarray(matrix / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 def _check_pipeline(model) -> None:

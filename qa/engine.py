@@ -65,8 +65,8 @@ class Document:
                                  self._settings)
 
     def encode(self, question: str) -> Query:
-        vectors, tokens = self._embedder.encode_with_tokens([question])
-        return Query(question, vectors[0], tokens[0], tokenize([question])[0])
+        encoded = self._embedder.encode_flat([question])
+        return Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0])
 
 
 class Engine:

@@ -52,7 +52,7 @@ class Retriever:
         # Token rows are grouped by paragraph (units are stored paragraph by paragraph).
         token_paragraph = index.unit_paragraph[index.token_unit]
         self._token_start = np.searchsorted(token_paragraph, np.arange(self.n + 1)).astype(np.int64)
-        self._tokens = np.asarray(index.tokens, dtype=np.float32)   # float32: an ask multiplies without converting
+        self._tokens = index.tokens        # float16: only an ask's candidate rows are converted
         self._token_sentence = index.unit_sentence[index.token_unit]
 
     # --- single signals -------------------------------------------------------------------
@@ -83,7 +83,7 @@ class Retriever:
         if not has.any() or len(query.tokens) == 0:
             return out
         rows = np.concatenate([np.arange(s, e) for s, e in zip(starts[has], ends[has])])
-        sims = query.tokens @ self._tokens[rows].T                       # (question tokens, rows)
+        sims = query.tokens @ self._tokens[rows].astype(np.float32).T                      # (question tokens, rows)
         offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
         out[has] = np.maximum.reduceat(sims, offsets, axis=1).mean(axis=0)
         return out
@@ -124,7 +124,7 @@ class Retriever:
         if end > start and len(query.tokens):
             sentence_of_row = self._token_sentence[start:end]
             bounds = np.flatnonzero(np.r_[True, sentence_of_row[1:] != sentence_of_row[:-1]])
-            sims = query.tokens @ self._tokens[start:end].T
+            sims = query.tokens @ self._tokens[start:end].astype(np.float32).T
             late = np.maximum.reduceat(sims, bounds, axis=1).mean(axis=0)
             out[sentence_of_row[bounds]] += self.settings.evidence_late_weight * late
         return out

@@ -52,12 +52,27 @@ def test_fp32_and_fast_path_give_the_same_answers_on_the_seed_questions(fp32_eng
 
 
 def test_token_vectors_come_from_the_same_pass_as_the_pooled_vector(engine):
-    vectors, tokens = engine.embedder.encode_with_tokens(["The museum opened in 1902.", "Hi"])
-    assert vectors.shape == (2, engine.embedder.dim)
-    assert len(tokens) == 2 and tokens[0].shape[1] == engine.embedder.dim
-    assert tokens[0].shape[0] > tokens[1].shape[0] >= 1                 # [CLS]/[SEP] dropped, words kept
-    assert np.allclose(np.linalg.norm(tokens[0], axis=1), 1, atol=1e-3)
-    assert np.allclose(vectors, engine.embedder.encode(["The museum opened in 1902.", "Hi"]), atol=1e-5)
+    texts = ["The museum opened in 1902.", "Hi"]
+    encoded = engine.embedder.encode_flat(texts, rows_dtype=np.float16)
+    assert encoded.vectors.shape == (2, engine.embedder.dim) and encoded.rows.dtype == np.float16
+    assert encoded.lengths[0] > encoded.lengths[1] >= 1                  # [CLS]/[SEP] dropped, words kept
+    assert len(encoded.rows) == encoded.lengths.sum()
+    assert np.allclose(np.linalg.norm(encoded.tokens(0).astype(np.float32), axis=1), 1, atol=1e-2)
+    assert np.allclose(encoded.row_sums[1], encoded.tokens(1).astype(np.float32).sum(axis=0), atol=1e-2)
+    assert np.allclose(encoded.vectors, engine.embedder.encode(texts), atol=1e-5)
+
+
+def test_packed_texts_do_not_see_each_other(fp32_engine):
+    """Many short texts share a row of the batch: each must encode as if it were alone, i.e.
+    as the model's own SentenceTransformer.encode gives it."""
+    texts = [q for q, _ in ON_TOPIC] + [q for q in OFF_TOPIC] + list(fp32_engine.open_default().paragraphs)
+    embedder = fp32_engine.embedder
+    reference = embedder.model.encode(texts, normalize_embeddings=True, batch_size=1)
+    packed = embedder.encode(texts)
+    cos = (packed * reference).sum(axis=1)
+    assert cos.min() > 0.9999, cos.min()
+    alone = np.concatenate([embedder.encode_flat([t]).rows for t in texts])
+    assert np.allclose(embedder.encode_flat(texts).rows, alone, atol=1e-4)
 
 
 def test_importing_torch_first_does_not_leave_the_model_single_threaded():
