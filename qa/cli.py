@@ -1,4 +1,5 @@
-"""Command line: `qa ask`, `qa index`. Errors print as one line, never a traceback."""
+"""Command line: `qa ask`, `qa index`, `qa list`, `qa remove`, `qa eval`, `qa bench`.
+Errors print as one line, never a traceback."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer one question, or a JSONL file of them")
     ask.add_argument("question", nargs="?", help="the question (omit with --questions)")
-    ask.add_argument("--article", type=Path, help="article file (default: the bundled article)")
+    ask.add_argument("--article", help="article file (.txt .md .html .pdf) or library id (default: the bundled article)")
     ask.add_argument("--questions", type=Path, help='JSONL file, one {"q": ..., "history": [...]} a line')
     ask.add_argument("--json", action="store_true", help="print answers as JSON")
     ask.add_argument("--top-k", type=int, help="paragraphs to cite")
@@ -37,9 +38,34 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--precision", choices=["auto", "fp32", "bf16"], help="embedding path (default: auto)")
 
-    idx = sub.add_parser("index", help="build (or confirm) the index of an article and print where it is")
-    idx.add_argument("path", type=Path, nargs="?", help="article file (default: the bundled article)")
+    idx = sub.add_parser("index", help="add an article file to the library (or confirm its index) and print its id")
+    idx.add_argument("path", type=Path, nargs="?", help="article file: .txt, .md, .html/.htm or .pdf (default: the bundled article)")
+
+    sub.add_parser("list", help="the articles of the library")
+    rm = sub.add_parser("remove", help="remove an article of the library and its index")
+    rm.add_argument("id", help="the article's id, as `qa list` shows it")
     return parser
+
+
+def _open(engine, article: str | None):
+    """--article: a file path, else a library id."""
+    if not article:
+        return engine.open_default()
+    if Path(article).exists():
+        return engine.open_file(article)
+    from .library import valid_id
+
+    if valid_id(article):
+        return engine.open_id(article)
+    raise QAError(f"No such file or library id: {article}")
+
+
+def _list(engine) -> int:
+    entries = engine.articles()
+    width = max(len(e.id) for e in entries)
+    for e in entries:
+        print(f"{e.id:<{width}}  {e.paragraphs:>6} ¶  {e.title or 'untitled'}  ({e.source})")
+    return 0
 
 
 def _print_answer(ans: Answer, as_json: bool) -> None:
@@ -104,9 +130,15 @@ def main(argv: list[str] | None = None) -> int:
             return _eval(engine, args)
         if args.command == "index":
             doc = engine.open_file(args.path) if args.path else engine.open_default()
-            print(f"{doc.index_path}  ({len(doc.paragraphs)} paragraphs: {doc.title or 'untitled'})")
+            print(f"{doc.id}  {doc.index_path}  ({len(doc.paragraphs)} paragraphs: {doc.title or 'untitled'})")
             return 0
-        doc = engine.open_file(args.article) if args.article else engine.open_default()
+        if args.command == "list":
+            return _list(engine)
+        if args.command == "remove":
+            engine.remove(args.id)
+            print(f"removed {args.id}")
+            return 0
+        doc = _open(engine, args.article)
         if args.questions:
             for question, history in _read_questions(args.questions):
                 try:

@@ -6,6 +6,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -102,7 +103,8 @@ class Embedder:
         """Normalised float32 vectors, one row per text (cosine = dot product)."""
         return self.encode_flat(texts).vectors
 
-    def encode_flat(self, texts: list[str], rows_dtype: type = np.float32) -> Encoded:
+    def encode_flat(self, texts: list[str], rows_dtype: type = np.float32,
+                    progress: Callable[[int, int], None] | None = None) -> Encoded:
         """One forward pass over `texts`: their normalised vectors (the mean of the word-piece
         vectors, as the model's own pooling does) and their normalised contextual word-piece
         vectors, in `rows_dtype` (float16 halves an index's size)."""
@@ -122,6 +124,7 @@ class Embedder:
             first = np.concatenate([[0], np.cumsum(lengths)])
             rows = np.zeros((int(first[-1]), self.dim), dtype=rows_dtype)
             model = self.model[0].auto_model
+            done = 0
             with torch.inference_mode():
                 for batch in _batches(_pack(sizes, self.pack_tokens), sizes, self.batch_tokens):
                     texts_in = [i for members in batch for i in members]
@@ -161,6 +164,9 @@ class Embedder:
                     unit = torch.nn.functional.normalize(hidden[flat_inner], dim=1)
                     rows[dest] = unit.to(to_dtype).numpy()
                     row_sums[chosen] = torch.zeros(k, self.dim).index_add_(0, flat_slot[flat_inner], unit).numpy()
+                    done += k
+                    if progress is not None:
+                        progress(done, n)
         return Encoded(vectors, rows, lengths, row_sums)
 
     def token_counts(self, texts: list[str]) -> list[int]:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import threading
 from pathlib import Path
+from typing import Callable
+
+from filelock import FileLock
 
 from . import answer as answering
 from . import index as indexing
 from .embed import Embedder
 from .errors import ArticleError, CorruptIndexError, QuestionError
-from .ingest import article_from_text, read_article
+from .extract import check_article, check_size, display_name, extract, read_file
+from .ingest import article_from_text
+from .library import Entry, Library, valid_id
 from .records import Answer, Article
 from .lexical import TOKENIZER, tokenize
 from .retrieve import Query, Retriever
@@ -69,43 +75,121 @@ class Document:
         return Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0])
 
 
+Progress = Callable[[str, float], None]      # (what is happening, fraction done 0..1)
+
+
+def article_id_for(article: Article) -> str:
+    """Added articles are named by their body text: the same content is the same article,
+    whatever the file was called or however it came."""
+    body = json.dumps([list(article.paragraphs), list(article.context)], ensure_ascii=False)
+    return "art-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
 class Engine:
-    """Holds the embedding model and the opened documents; safe to share between threads."""
+    """Holds the embedding model, the library and the opened documents; safe to share between
+    threads, and processes may share its index folder (builds take a file lock per article)."""
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings.from_env()
-        self.embedder = embedder or Embedder(batch_tokens=self.settings.batch_tokens,
-                                            precision=self.settings.precision,
-                                            pack_tokens=self.settings.pack_tokens)
+        self._embedder = embedder
         self.store = indexing.IndexStore(self.settings.index_dir)
+        self.library = Library(self.settings.index_dir)
         self._open: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._build_locks: dict[str, threading.Lock] = {}
 
-    def open_text(self, text: str, title: str | None = None) -> Document:
-        """Every blank-line-separated block is a body paragraph; the title is only the one given."""
-        article = article_from_text(text, title)
-        return self._open_article("text-" + indexing.content_hash(article)[:16], article)
+    @property
+    def embedder(self) -> Embedder:
+        """The model, loaded on first use (listing or removing articles does not need it)."""
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = Embedder(batch_tokens=self.settings.batch_tokens,
+                                          precision=self.settings.precision,
+                                          pack_tokens=self.settings.pack_tokens)
+            return self._embedder
 
-    def open_file(self, path: str | Path) -> Document:
-        """A text file; a first line that looks like a headline becomes the title."""
+    # --- adding and opening -----------------------------------------------------------------
+    def open_text(self, text: str, title: str | None = None, progress: Progress | None = None) -> Document:
+        """Pasted text: every blank-line-separated block is a paragraph; the title is only the one given."""
+        check_size(len((text or "").encode("utf-8")), "The text")
+        article = check_article(article_from_text(text, title), "The text")
+        return self._add(article, "pasted", progress)
+
+    def open_upload(self, name: str, data: bytes, progress: Progress | None = None) -> Document:
+        """An uploaded file (.txt, .md, .html/.htm, .pdf, by its name); stored under a safe id."""
+        article = extract(name, data)
+        return self._add(article, f"uploaded {display_name(name) or 'file'}", progress)
+
+    def open_file(self, path: str | Path, progress: Progress | None = None) -> Document:
+        """A file on disk, any supported format. Its id follows its path, so an edited file
+        updates its article."""
         path = Path(path)
-        article = read_article(path)
+        article = read_file(path)
         resolved = str(path.resolve())
         if resolved == str(DEFAULT_ARTICLE):
-            return self._open_article(DEFAULT_ID, article)
+            return self._open_article(DEFAULT_ID, article, progress)
         digest = hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:10]
-        return self._open_article(f"{_slug(path.stem)}-{digest}", article)
+        article_id = f"{_slug(path.stem)}-{digest}"
+        self.library.put(article_id, article, f"file {resolved}")
+        return self._open_article(article_id, article, progress)
 
     def open_default(self) -> Document:
         return self.open_file(DEFAULT_ARTICLE)
+
+    def open_id(self, article_id: str, progress: Progress | None = None) -> Document:
+        """An article of the library (or "default"); its index is rebuilt from the stored text if damaged."""
+        if article_id == DEFAULT_ID:
+            return self.open_default()
+        article = self.library.get(article_id) if valid_id(article_id) else None
+        if article is None:
+            raise ArticleError(f"There is no article {article_id!r} in the library (see `qa list`).")
+        return self._open_article(article_id, article, progress)
+
+    # --- the library ------------------------------------------------------------------------
+    def articles(self) -> list[Entry]:
+        """The bundled article first, then the library, oldest first."""
+        default = read_file(DEFAULT_ARTICLE)
+        return [Entry(DEFAULT_ID, default.title, len(default.paragraphs), "bundled", 0.0)] + self.library.entries()
+
+    def remove(self, article_id: str) -> None:
+        """Remove an added article and its index."""
+        if article_id == DEFAULT_ID:
+            raise ArticleError("The bundled article cannot be removed.")
+        if not valid_id(article_id):
+            raise ArticleError(f"There is no article {article_id!r} in the library.")
+        with self._build_lock(article_id), self._file_lock(article_id):
+            had_text = self.library.remove(article_id)
+            had_index = self.store.remove(article_id)
+            with self._lock:
+                self._open.pop(article_id, None)
+        if not (had_text or had_index):
+            raise ArticleError(f"There is no article {article_id!r} in the library.")
+
+    # --- internals --------------------------------------------------------------------------
+    def _add(self, article: Article, source: str, progress: Progress | None) -> Document:
+        article_id = article_id_for(article)
+        stored = self.library.get(article_id)
+        if stored is None:
+            self.library.put(article_id, article, source)
+            stored = article
+        return self._open_article(article_id, stored, progress)
 
     def _expected(self, article: Article) -> dict:
         return {"model": self.embedder.model_id, "dim": self.embedder.dim,
                 "content_hash": indexing.content_hash(article),
                 "params": index_params(self.settings)}
 
-    def _open_article(self, article_id: str, article: Article) -> Document:
+    def _build_lock(self, article_id: str) -> threading.Lock:
+        with self._lock:
+            return self._build_locks.setdefault(article_id, threading.Lock())
+
+    def _file_lock(self, article_id: str) -> FileLock:
+        """Serialises builds of one article across processes sharing the index folder."""
+        folder = self.store.root / ".locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(folder / f"{article_id}.lock"))
+
+    def _open_article(self, article_id: str, article: Article, progress: Progress | None = None) -> Document:
         if not article.paragraphs:
             raise ArticleError("The article is empty: there is no text to ask about.")
         expect = self._expected(article)
@@ -113,12 +197,16 @@ class Engine:
             doc = self._open.get(article_id)
             if doc is not None and doc._index.manifest["content_hash"] == expect["content_hash"]:
                 return doc
-            build_lock = self._build_locks.setdefault(article_id, threading.Lock())
-        with build_lock:
+        with self._build_lock(article_id), self._file_lock(article_id):
+            self.store.sweep(article_id)
             index = self.store.load(article_id, expect)
             if index is None:
                 log.info("building index %s (%d paragraphs)", article_id, len(article.paragraphs))
-                index = indexing.build(article, self.embedder, expect["params"])
+                report = (lambda done, total: progress(f"Embedding {total:,} sentences", done / max(total, 1))) \
+                    if progress else None
+                index = indexing.build(article, self.embedder, expect["params"], progress=report)
+                if progress:
+                    progress("Saving the index", 1.0)
                 try:
                     self.store.save(article_id, index)
                 except OSError as exc:

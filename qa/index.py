@@ -23,6 +23,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import faiss
 import numpy as np
@@ -40,7 +41,8 @@ FORMAT = 5
 
 
 def content_hash(article: Article) -> str:
-    payload = json.dumps([article.title, list(article.paragraphs)], ensure_ascii=False)
+    parts = [article.title, list(article.paragraphs)] + ([list(article.context)] if any(article.context) else [])
+    payload = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -63,8 +65,10 @@ class ArticleIndex:
         return len(self.article.paragraphs)
 
 
-def build(article: Article, embedder: Embedder, params: dict) -> ArticleIndex:
-    """`params` (recorded in the manifest) holds window_tokens, the window budget in word pieces."""
+def build(article: Article, embedder: Embedder, params: dict,
+          progress: Callable[[int, int], None] | None = None) -> ArticleIndex:
+    """`params` (recorded in the manifest) holds window_tokens, the window budget in word pieces.
+    `progress(done, total)` is called as sentences are embedded."""
     sentences = [split_sentences(p) for p in article.paragraphs]
     units = make_units(sentences, embedder.token_counts, embedder.split_by_tokens, params["window_tokens"])
     sentence_ids = np.array([i for i, u in enumerate(units) if u.sentence != WINDOW], dtype=np.int64)
@@ -73,13 +77,19 @@ def build(article: Article, embedder: Embedder, params: dict) -> ArticleIndex:
     # Windows (whole paragraphs, mostly) are pooled from their sentences' token vectors rather
     # than encoded again: no token goes through the model twice. (Encoding windows and pooling
     # sentences from them instead was 20% faster but cost a point of R@1 on the tune file.)
-    encoded = embedder.encode_flat([units[i].text for i in sentence_ids], rows_dtype=np.float16)
+    # Section headings (Markdown) are not paragraphs: each is encoded once and pooled into the
+    # windows of its section's paragraphs, and its words join their BM25 documents.
+    headings = sorted({c for c in article.context if c})
+    encoded = embedder.encode_flat([units[i].text for i in sentence_ids] + headings, rows_dtype=np.float16,
+                                   progress=progress)
+    heading_sums = dict(zip(headings, encoded.row_sums[len(sentence_ids):]))
     matrix = np.zeros((len(units), embedder.dim), dtype=np.float32)
-    matrix[sentence_ids] = encoded.vectors
+    matrix[sentence_ids] = encoded.vectors[:len(sentence_ids)]
     if len(window_ids):
         # A window's vector: the normalised sum of its sentences' word-piece vectors.
         position = {int(u): k for k, u in enumerate(sentence_ids)}
-        sums = np.stack([encoded.row_sums[[position[i] for i in units[w].pieces]].sum(axis=0) for w in window_ids])
+        sums = np.stack([encoded.row_sums[[position[i] for i in units[w].pieces]].sum(axis=0)
+                         + heading_sums.get(article.context_of(units[w].paragraph), 0.0) for w in window_ids])
         matrix[window_ids] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
     flat = faiss.IndexFlatIP(embedder.dim)
     flat.add(matrix)
@@ -98,9 +108,10 @@ def build(article: Article, embedder: Embedder, params: dict) -> ArticleIndex:
         unit_paragraph=np.array([u.paragraph for u in units], dtype=np.int32),
         unit_sentence=np.array([u.sentence for u in units], dtype=np.int32),
         vectors=flat,
-        lexical=Lexical.build(list(article.paragraphs)),
-        tokens=encoded.rows,
-        token_unit=np.repeat(sentence_ids.astype(np.int32), encoded.lengths),
+        lexical=Lexical.build([f"{article.context_of(i)}\n{p}" if article.context_of(i) else p
+                               for i, p in enumerate(article.paragraphs)]),
+        tokens=encoded.rows[:int(encoded.lengths[:len(sentence_ids)].sum())],
+        token_unit=np.repeat(sentence_ids.astype(np.int32), encoded.lengths[:len(sentence_ids)]),
         manifest=manifest,
     )
 
@@ -130,6 +141,7 @@ class IndexStore:
             (staging / "article.json").write_text(json.dumps({
                 "title": index.article.title,
                 "paragraphs": list(index.article.paragraphs),
+                "context": list(index.article.context),
                 "sentences": index.sentences,
                 "unit_paragraph": index.unit_paragraph.tolist(),
                 "unit_sentence": index.unit_sentence.tolist(),
@@ -170,7 +182,8 @@ class IndexStore:
                 return None
             data = json.loads((folder / "article.json").read_text(encoding="utf-8"))
             vectors = faiss.read_index(str(folder / "vectors.faiss"))
-            article = Article(title=data["title"], paragraphs=tuple(data["paragraphs"]))
+            article = Article(title=data["title"], paragraphs=tuple(data["paragraphs"]),
+                              context=tuple(data.get("context") or ()))
             unit_paragraph = np.array(data["unit_paragraph"], dtype=np.int32)
             unit_sentence = np.array(data["unit_sentence"], dtype=np.int32)
             lexical = Lexical.load(folder / "bm25", len(article.paragraphs))
@@ -184,13 +197,22 @@ class IndexStore:
         return ArticleIndex(article, data["sentences"], unit_paragraph, unit_sentence, vectors, lexical,
                             tokens, token_unit, manifest)
 
-    def load_article(self, article_id: str) -> Article | None:
-        """Just the article text of a stored index (to rebuild it), if readable."""
-        try:
-            data = json.loads((self.path(article_id) / "article.json").read_text(encoding="utf-8"))
-            return Article(title=data["title"], paragraphs=tuple(data["paragraphs"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+    def remove(self, article_id: str) -> bool:
+        """Delete an index folder: renamed aside first, so no half-deleted index is ever loaded."""
+        target = self.path(article_id)
+        if not target.exists():
+            return False
+        aside = target.with_name(f".old-{target.name}-{uuid.uuid4().hex[:8]}")
+        os.replace(target, aside)
+        shutil.rmtree(aside, ignore_errors=True)
+        return True
+
+    def sweep(self, article_id: str) -> None:
+        """Remove what a killed build of this article left behind (call with its build lock held)."""
+        for leftover in self.root.glob(f".tmp-{article_id}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in self.root.glob(f".old-{article_id}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 __all__ = ["ArticleIndex", "IndexStore", "build", "content_hash", "WINDOW"]

@@ -1,15 +1,12 @@
-"""Text in, Article out: read a file, find the title, split body paragraphs and sentences."""
+"""Text in, Article out: find the title, split body paragraphs and sentences (files: extract.py)."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from .errors import ArticleError
 from .records import Article
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 _BLOCK_SPLIT = re.compile(r"\n[ \t\r\f\v]*\n")
 _WHITESPACE = re.compile(r"\s+")
@@ -85,25 +82,6 @@ def decode(data: bytes, name: str = "the file") -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("cp1252", errors="replace")
-
-
-def read_article(path: str | Path) -> Article:
-    """Read a text file into an Article, with title detection. Raises ArticleError."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ArticleError(f"{path.name} is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB.")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ArticleError(f"No such file: {path}") from None
-    except IsADirectoryError:
-        raise ArticleError(f"{path} is a folder, not an article file.") from None
-    except PermissionError:
-        raise ArticleError(f"{path} cannot be read (permission denied).") from None
-    except OSError as exc:
-        raise ArticleError(f"{path} cannot be read: {exc.strerror or exc}.") from None
-    return article_from_document_text(decode(data, path.name), fallback_title=path.stem)
 
 
 @lru_cache(maxsize=1)

@@ -7,10 +7,17 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Article:
-    """An article as shown to the user: a title and its body paragraphs (¶1 is paragraphs[0])."""
+    """An article as shown to the user: a title and its body paragraphs (¶1 is paragraphs[0]).
+
+    `context`, when given, holds one line per paragraph that is searched with it but not shown
+    as part of it: the heading trail of its section in a Markdown file ("Setup › Install")."""
 
     title: str
     paragraphs: tuple[str, ...]
+    context: tuple[str, ...] = ()
+
+    def context_of(self, i: int) -> str:
+        return self.context[i] if i < len(self.context) else ""
 
 
 @dataclass(frozen=True)

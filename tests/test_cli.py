@@ -38,9 +38,28 @@ def test_index_builds_an_article_and_prints_where_it_is(index_dir, tmp_path):
     article.write_text("A Note\n\nThe garden has tomatoes.\n\nThe shed holds tools.")
     result = run_cli(index_dir, "index", str(article))
     assert result.returncode == 0, result.stderr
-    folder = result.stdout.split()[0]
+    article_id, folder = result.stdout.split()[:2]
     assert (Path(folder) / "manifest.json").exists()
     assert "2 paragraphs" in result.stdout and "A Note" in result.stdout
+
+
+def test_list_ask_by_id_and_remove(index_dir, tmp_path):
+    page = tmp_path / "tomatoes.html"
+    page.write_text("<html><head><title>Garden</title></head><body><nav>Home | Shop</nav><article>"
+                    "<p>The garden grows tomatoes along the south wall, where the sun is strongest.</p>"
+                    "<p>The shed by the gate holds the tools and the watering cans.</p></article></body></html>")
+    article_id = run_cli(index_dir, "index", str(page)).stdout.split()[0]
+    listed = run_cli(index_dir, "list").stdout
+    assert article_id in listed and "Garden" in listed and listed.splitlines()[0].startswith("default")
+    answer = run_cli(index_dir, "ask", "--article", article_id, "--json", "Where are the tools kept?")
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout)["citations"][0]["paragraph"] == 2
+    assert run_cli(index_dir, "remove", article_id).returncode == 0
+    assert article_id not in run_cli(index_dir, "list").stdout
+    gone = run_cli(index_dir, "remove", article_id)
+    assert gone.returncode == 2 and "no article" in gone.stderr
+    unknown = run_cli(index_dir, "ask", "--article", "no-such-article", "Where?")
+    assert unknown.returncode == 2 and "no article" in unknown.stderr.lower()
 
 
 def test_user_errors_are_one_line_messages_not_tracebacks(index_dir, tmp_path):

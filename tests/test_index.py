@@ -61,7 +61,8 @@ def test_writes_leave_no_temporary_folders_behind(fresh_engine):
     fresh_engine.open_text(TEXT)
     fresh_engine.open_text(TEXT + "\n\nBirds fly.")
     names = [p.name for p in fresh_engine.settings.index_dir.iterdir()]
-    assert len(names) == 2 and not any(n.startswith(".") for n in names)
+    assert sorted(n for n in names if n.startswith("art-")) and len([n for n in names if n.startswith("art-")]) == 2
+    assert not any(n.startswith((".tmp", ".old")) for n in names), names
 
 
 def test_settings_come_from_env_then_overrides(tmp_path):

@@ -1,7 +1,8 @@
 import pytest
 
 from qa import QAError
-from qa.ingest import article_from_document_text, article_from_text, clean_title_line, read_article, split_sentences
+from qa.extract import read_file as read_article
+from qa.ingest import article_from_document_text, article_from_text, clean_title_line, split_sentences
 
 TITLE = "The Genie’s Out of the Bottle after Kiev’s Turkish Drones Strike Donbass"
 

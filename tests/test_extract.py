@@ -1,0 +1,117 @@
+"""Each format, from a small real file made here, becomes clean paragraphs."""
+
+import pytest
+from fpdf import FPDF
+
+from qa.extract import display_name, extract, pdf_paragraphs
+
+PAGE = b"""<!doctype html><html><head><title>River Guide | Example Site</title>
+<style>body{color:red} .x{content:'STYLE_RULE'}</style><script>var t = 'SCRIPT_CODE';</script></head><body>
+<nav><a href="/">Home</a> <a href="/about">About us</a> NAVIGATION_MENU</nav>
+<div class="cookie-banner" id="cookie-consent">We use cookies COOKIE_BANNER. <button>Accept all</button></div>
+<main><article><h1>River Guide</h1>
+<p>The Danube is Europe's second-longest river, after the Volga. It flows through ten countries.</p>
+<p>Originating in Germany, the Danube flows southeast for 2,850 km before draining into the Black Sea.</p>
+<p>Its drainage basin extends into nine more countries. It was once a frontier of the Roman Empire.</p>
+</article></main><footer>Copyright 2026 FOOTER_TEXT. <a href="/privacy">Privacy</a></footer></body></html>"""
+
+
+def test_html_keeps_the_main_text_and_the_page_title():
+    article = extract("guide.html", PAGE)
+    assert article.title == "River Guide"
+    assert len(article.paragraphs) == 3 and article.paragraphs[0].startswith("The Danube is Europe's")
+    text = " ".join(article.paragraphs)
+    for junk in ("NAVIGATION_MENU", "COOKIE_BANNER", "FOOTER_TEXT", "SCRIPT_CODE", "STYLE_RULE"):
+        assert junk not in text
+
+
+MARKDOWN = """# Field Notes
+
+Intro about the **trip**, with a [link](http://example.com/x) and ![a heron](heron.png).
+
+## Birds
+
+### Herons
+Grey herons nest in tall trees near the lake,
+usually in early spring.
+
+## Plants
+
+- Reeds grow at the shore.
+"""
+
+
+def test_markdown_headings_are_context_not_paragraphs_and_markup_is_removed():
+    article = extract("notes.md", MARKDOWN.encode())
+    assert article.title == "Field Notes"
+    assert article.paragraphs == (
+        "Intro about the trip, with a link and a heron.",
+        "Grey herons nest in tall trees near the lake, usually in early spring.",
+        "Reeds grow at the shore.",
+    )
+    assert article.context == ("", "Birds › Herons", "Plants")
+
+
+def test_markdown_heading_words_find_their_section(fresh_engine):
+    text = ("# Trip\n\nWe left early.\n\n## Lake Constance\n\nThe water was calm and green all day.\n\n"
+            "## Mountains\n\nSnow covered the high passes.\n")
+    doc = fresh_engine.open_upload("trip.md", text.encode())
+    assert doc.paragraphs[1] == "The water was calm and green all day."
+    assert doc.ask("What was Lake Constance like?").citations[0].paragraph == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_plain_text_encodings_are_detected_and_wrapped_lines_rejoined(encoding):
+    text = "Café notes\n\nThe café on the corner serves crêpes\nand strong coffee every morning.\n\nIt closes at noon."
+    article = extract("notes.txt", text.encode(encoding))
+    assert article.title == "Café notes"
+    assert article.paragraphs == ("The café on the corner serves crêpes and strong coffee every morning.",
+                                  "It closes at noon.")
+
+
+def _pdf(pages: list[list[str]], title: str | None = "Lighthouse Report") -> bytes:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    if title:
+        pdf.set_title(title)
+    for paragraphs in pages:
+        pdf.add_page()
+        for p in paragraphs:
+            pdf.multi_cell(0, 6, p)
+            pdf.ln(4)
+    return bytes(pdf.output())
+
+
+def test_pdf_text_becomes_paragraphs_across_lines_and_pages():
+    first = ("The Bell Rock Lighthouse stands eleven miles off the coast of Angus in Scotland, on a reef "
+             "that is covered by the sea at high tide and was a danger to ships for centuries.")
+    data = _pdf([[first, "It was built between 1807 and 1810 by Robert Stevenson."],
+                 ["The light was automated in 1988, and the keepers left the rock."]])
+    article = extract("report.pdf", data)
+    assert article.title == "Lighthouse Report"
+    assert article.paragraphs == (first, "It was built between 1807 and 1810 by Robert Stevenson.",
+                                  "The light was automated in 1988, and the keepers left the rock.")
+
+
+def test_pdf_paragraph_running_over_a_page_break_is_one_paragraph():
+    pages = ["A full line of text that runs to the right margin of the page and\n"
+             "keeps going onto the next page without a break in the sen-\n12",
+             "tence, which ends here.\nA new short paragraph."]
+    assert pdf_paragraphs(pages) == [
+        "A full line of text that runs to the right margin of the page and keeps going onto the next "
+        "page without a break in the sentence, which ends here.",
+        "A new short paragraph."]
+
+
+def test_pdf_without_text_is_a_clear_error():
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 50, 50)                       # a drawing, no text layer
+    with pytest.raises(Exception, match="no extractable text"):
+        extract("scan.pdf", bytes(pdf.output()))
+
+
+@pytest.mark.parametrize("name,shown", [("../../etc/passwd.txt", "passwd.txt"), ("C:\\Users\\x\\a.md", "a.md"),
+                                        ("..", ""), ("notes.txt", "notes.txt")])
+def test_upload_names_lose_their_paths(name, shown):
+    assert display_name(name) == shown
