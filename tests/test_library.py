@@ -1,0 +1,179 @@
+"""The library: added articles persist, dedupe, can be removed; bad input and damaged or
+half-written indexes never cost what is already there."""
+
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from conftest import ROOT, subprocess_env
+from qa import Engine, QAError
+from qa.extract import MAX_BYTES, MAX_PARAGRAPHS
+
+NOTES = b"Garden notes\n\nThe tomatoes grow along the south wall.\n\nThe shed by the gate holds the tools."
+
+
+@pytest.fixture
+def library(fresh_engine):
+    """An engine whose library holds one article."""
+    doc = fresh_engine.open_upload("garden.txt", NOTES)
+    return fresh_engine, doc
+
+
+def _snapshot(folder) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".locks" not in p.parts}
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("page.html", "<html><body><p>Hello</p></body></html>")
+    return buf.getvalue()
+
+
+BAD_UPLOADS = {
+    "empty file": ("empty.txt", b"", "empty"),
+    "whitespace-only file": ("blank.md", b"  \n\n\t \r\n", "empty"),
+    "binary data named .txt": ("data.txt", bytes(range(256)) * 40, "binary"),
+    "binary data named .html": ("page.html", b"\x00\x01\x02\x03" * 500, "binary"),
+    "binary data named .pdf": ("report.pdf", b"\x00\x01\x02\x03" * 500, "not a PDF"),
+    "a ZIP named .html": ("page.html", _zip(), "ZIP"),
+    "a PDF that is not a PDF": ("report.pdf", b"Just some text pretending to be a PDF.", "not a PDF"),
+    "a damaged PDF": ("report.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "damaged PDF"),
+    "too many paragraphs": ("huge.txt", b"Word.\n\n" * (MAX_PARAGRAPHS + 1), "limit"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_UPLOADS), ids=list(BAD_UPLOADS))
+def test_bad_upload_is_a_clear_error_and_loses_nothing(library, case):
+    engine, doc = library
+    name, data, message = BAD_UPLOADS[case]
+    before = _snapshot(engine.settings.index_dir)
+    with pytest.raises(QAError, match=message):
+        engine.open_upload(name, data)
+    assert _snapshot(engine.settings.index_dir) == before
+    assert [e.id for e in engine.articles()] == ["default", doc.id]
+    assert engine.open_id(doc.id).ask("Where are the tools?").citations[0].paragraph == 2
+
+
+def test_file_over_the_size_limit_is_refused_before_reading(library, tmp_path):
+    engine, _ = library
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(MAX_BYTES + 1)                      # sparse: no 20 MB written
+    with pytest.raises(QAError, match="limit is 20 MB"):
+        engine.open_file(big)
+    with pytest.raises(QAError, match="limit is 20 MB"):
+        engine.open_text("a" * (MAX_BYTES + 1))
+
+
+def test_missing_file_is_a_clear_error(library, tmp_path):
+    engine, _ = library
+    with pytest.raises(QAError, match="No such file"):
+        engine.open_file(tmp_path / "nope.pdf")
+
+
+def test_upload_name_with_path_parts_is_stored_under_a_safe_id(fresh_engine, tmp_path):
+    outside = set(tmp_path.parent.iterdir())
+    doc = fresh_engine.open_upload("../../evil/../notes.txt", NOTES)
+    assert doc.id.startswith("art-") and doc.index_path.parent == fresh_engine.settings.index_dir
+    assert set(tmp_path.parent.iterdir()) == outside
+    assert not list(tmp_path.rglob("notes.txt")) and not list(tmp_path.rglob("evil*"))
+    assert fresh_engine.articles()[1].source == "uploaded notes.txt"
+
+
+def test_same_content_twice_is_one_article(fresh_engine):
+    first = fresh_engine.open_upload("garden.txt", NOTES)
+    second = fresh_engine.open_upload("copy of garden.txt", NOTES)
+    assert first.id == second.id
+    assert [e.id for e in fresh_engine.articles()] == ["default", first.id]
+
+
+def test_library_persists_across_engines_without_reembedding(library, count_encodes):
+    engine, doc = library
+    pasted = engine.open_text("The lake freezes in January.\n\nSkaters arrive in February.", title="Lake")
+    again = Engine(engine.settings, embedder=engine.embedder)
+    calls = count_encodes(again)
+    entries = again.articles()
+    assert [(e.id, e.title) for e in entries] == [("default", entries[0].title), (doc.id, "Garden notes"),
+                                                 (pasted.id, "Lake")]
+    lake, garden = again.open_id(pasted.id), again.open_id(doc.id)
+    assert calls == []                                   # opened from disk, nothing embedded
+    assert garden.paragraphs == doc.paragraphs
+    assert lake.ask("When do skaters come?").citations[0].paragraph == 2
+
+
+def test_remove_deletes_the_article_and_its_index(library):
+    engine, doc = library
+    engine.remove(doc.id)
+    assert [e.id for e in engine.articles()] == ["default"]
+    assert not doc.index_path.exists()
+    with pytest.raises(QAError, match="no article"):
+        engine.open_id(doc.id)
+    with pytest.raises(QAError, match="cannot be removed"):
+        engine.remove("default")
+
+
+@pytest.mark.parametrize("damage", ["truncate vectors.faiss", "garble article.json", "truncate manifest.json",
+                                    "delete tokens.npy", "other dimension"])
+def test_a_damaged_index_is_rebuilt_from_the_stored_text(library, count_encodes, damage):
+    engine, doc = library
+    action, name = damage.split(" ", 1)
+    path = doc.index_path / ("manifest.json" if name == "dimension" else name)
+    if action == "truncate":
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    elif action == "garble":
+        path.write_text('{"title": "Garden notes", "paragraphs": ["tampered')
+    elif action == "delete":
+        path.unlink()
+    else:
+        manifest = json.loads(path.read_text())
+        manifest["dim"] = 768
+        path.write_text(json.dumps(manifest))
+    again = Engine(engine.settings, embedder=engine.embedder)
+    calls = count_encodes(again)
+    reopened = again.open_id(doc.id)
+    assert calls, "the damaged index was used instead of rebuilt"
+    assert reopened.paragraphs == doc.paragraphs
+    assert reopened.ask("Where are the tools?").citations[0].paragraph == 2
+
+
+def test_a_damaged_library_record_is_a_clear_error_and_others_still_open(library):
+    engine, doc = library
+    other = engine.open_text("Bees make honey in summer.")
+    (engine.settings.index_dir / "library" / f"{doc.id}.json").write_text("{not json")
+    with pytest.raises(QAError, match="damaged"):
+        Engine(engine.settings, embedder=engine.embedder).open_id(doc.id)
+    assert other.id in [e.id for e in engine.articles()]
+    assert engine.open_id(other.id).ask("What do bees make?").citations[0].paragraph == 1
+
+
+def test_a_build_killed_midway_leaves_nothing_that_is_used(fresh_engine, count_encodes, tmp_path):
+    """Kill a process while it writes an index; the next open rebuilds a whole one."""
+    text = "\n\n".join(f"Paragraph {i} tells of harbour number {i} and its {i * 7} boats." for i in range(400))
+    article = tmp_path / "harbours.txt"
+    article.write_text("Harbours\n\n" + text)
+    index_dir = fresh_engine.settings.index_dir
+    proc = subprocess.Popen([sys.executable, "-m", "qa", "index", str(article)], cwd=ROOT,
+                            env=subprocess_env(index_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if list(index_dir.glob(".tmp-*")):               # it is writing the index now
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.002)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the build finished before it could be killed"
+    calls = count_encodes(fresh_engine)
+    doc = fresh_engine.open_file(article)
+    assert calls, "a half-written index was used"
+    assert doc.ask("How many boats does harbour 12 have?").citations[0].paragraph == 13
+    assert not list(index_dir.glob(".tmp-*"))
