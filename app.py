@@ -61,12 +61,15 @@ def add_article(kind: str) -> None:
             status.update(label="The article was not added", state="error")
             st.error(str(exc))
             return
-        status.update(label=f"Added “{doc.title or 'Untitled'}” ({len(doc.paragraphs)} paragraphs)", state="complete")
+        status.update(label="Indexed", state="complete")
     st.session_state["select_next"] = doc.id
+    st.session_state["notice"] = f"Added “{doc.title or 'Untitled'}” ({len(doc.paragraphs)} paragraphs)."
     st.rerun()
 
 
 engine = get_engine()
+if "notice" in st.session_state:
+    st.toast(st.session_state.pop("notice"), icon="✅")
 if "select_next" in st.session_state:           # set before the selectbox exists in this run
     st.session_state["article_id"] = st.session_state.pop("select_next")
     new_chat()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import ArticleError
@@ -188,7 +189,7 @@ def _pdf(data: bytes, shown: str, stem: str) -> Article:
                 reader.decrypt("")
             except Exception:
                 raise ArticleError(f"{shown} is password-protected.") from None
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [page_lines(page) for page in reader.pages]
         meta_title = (reader.metadata.title if reader.metadata else None) or ""
     except ArticleError:
         raise
@@ -204,11 +205,49 @@ def _pdf(data: bytes, shown: str, stem: str) -> Article:
     return Article(title=title or stem, paragraphs=tuple(paragraphs))
 
 
-def pdf_paragraphs(pages: list[str]) -> list[str]:
-    """Re-join a PDF's lines into paragraphs. A line ends its paragraph when the text has a blank
-    line after it, or it ends a sentence and is clearly shorter than the document's full lines; a
-    paragraph runs on across a page break. Words hyphenated at a line end are re-joined; page
-    numbers are dropped."""
+@dataclass(frozen=True)
+class Line:
+    """One line of a PDF page: its text, and where known its baseline height and font size."""
+
+    text: str
+    y: float | None = None
+    size: float | None = None
+
+
+def page_lines(page) -> list[Line]:
+    """A PDF page's text lines with their baseline heights (from pypdf's text visitor)."""
+    lines: list[Line] = []
+    current: list[str] = []
+    where: list[float | None] = [None, None]             # baseline height, font size
+
+    def end_line() -> None:
+        lines.append(Line("".join(current).strip(), where[0], where[1]))
+        current.clear()
+
+    def visit(text, cm, tm, font, size) -> None:
+        if not text:
+            return
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() and current and where[0] is not None and abs(y - where[0]) > 1:
+            end_line()
+        for k, part in enumerate(text.split("\n")):
+            if k:
+                end_line()
+            if part.strip():
+                if not "".join(current).strip():
+                    where[:] = [y, abs(size * (tm[3] * cm[3] or 1))]
+                current.append(part)
+    page.extract_text(visitor_text=visit)
+    end_line()
+    return [line for line in lines if line.text]
+
+
+def pdf_paragraphs(pages: list[list[Line]]) -> list[str]:
+    """Re-join a PDF's lines into paragraphs. A new paragraph starts after a blank line, after a
+    vertical gap clearly wider than the usual line spacing (or than 1.6x the font size, so
+    one-line paragraphs are told apart too), or after a line that ends a sentence well short
+    of the document's full line width; a paragraph runs on across a page break. Words
+    hyphenated at a line end are re-joined; page numbers are dropped."""
     paragraphs: list[str] = []
     current: list[str] = []
 
@@ -217,19 +256,26 @@ def pdf_paragraphs(pages: list[str]) -> list[str]:
             paragraphs.append(normalise(" ".join(current)))
             current.clear()
 
-    pages = [[line.strip() for line in page.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-             for page in pages]
-    widths = sorted(len(line) for lines in pages for line in lines if line)
+    widths = sorted(len(line.text) for lines in pages for line in lines if line.text)
     longer = widths[len(widths) // 2:]
     full = longer[len(longer) // 2] if longer else 0     # a full-width line: the median of the longer half
+    gaps = sorted(a.y - b.y for lines in pages for a, b in zip(lines, lines[1:])
+                  if a.y is not None and b.y is not None and a.y > b.y)
+    spacing = gaps[len(gaps) // 4] if gaps else None     # the usual step from one line to the next
     for lines in pages:
+        above: Line | None = None
         for line in lines:
-            text = line.strip()
+            text = line.text.strip()
             if not text:
                 flush()
                 continue
             if _PAGE_NUMBER.match(text):
                 continue
+            if spacing and above is not None and above.y is not None and line.y is not None:
+                step = min(spacing, 1.6 * line.size) if line.size else spacing
+                if above.y - line.y > 1.3 * step:
+                    flush()
+            above = line
             if current and current[-1].endswith("-") and text[:1].islower():
                 current[-1] = current[-1][:-1] + text.split(" ", 1)[0]
                 text = text.split(" ", 1)[1] if " " in text else ""

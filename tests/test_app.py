@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from qa.highlight import escape
 
 
 @pytest.fixture
@@ -48,3 +49,46 @@ def test_empty_question_shows_an_error_not_a_traceback(app):
     app.chat_input[0].set_value("   ").run()
     assert not app.exception
     assert "type a question" in app.error[0].value
+
+
+MARKUP = ("Harbour notes\n\nThe pier has <script>alert('pwned')</script> a crane and "
+          "[a link](http://example.com) and ![a picture](pic.png) painted on it.\n\n"
+          "The ferry leaves the pier every hour in summer.")
+
+
+def _sidebar_button(at, label):
+    return next(b for b in at.sidebar.button if b.label == label)
+
+
+def test_pasted_article_is_added_asked_switched_and_removed(app):
+    app.sidebar.text_input(key="paste_title").set_value("Harbour")
+    app.sidebar.text_area(key="paste_text").set_value(MARKUP)
+    _sidebar_button(app, "Add the text").click().run()
+    assert not app.exception and not app.error
+    assert app.title[0].value == "Harbour"
+    added = app.sidebar.selectbox(key="article_id").value
+    assert added.startswith("art-") and "Harbour" in app.sidebar.selectbox(key="article_id").options
+
+    app.chat_input[0].set_value("What is on the pier?").run()
+    bot = [m for m in app.chat_message if m.name == "assistant"][0]
+    shown = " ".join(md.value for md in bot.markdown)
+    assert "<script" not in shown and "&#60;script&#62;" in shown     # article markup is shown as text
+    assert escape("[a link](http://example.com)") in shown and escape("![a picture](pic.png)") in shown
+    assert "](" not in shown
+
+    app.sidebar.selectbox(key="article_id").set_value("default").run()     # switching: a fresh chat
+    assert app.title[0].value.startswith("The Genie’s Out of the Bottle") and not app.chat_message
+    app.sidebar.selectbox(key="article_id").set_value(added).run()
+    _sidebar_button(app, "Remove this article").click().run()
+    assert not app.exception
+    assert app.sidebar.selectbox(key="article_id").value == "default"
+    assert "Harbour" not in app.sidebar.selectbox(key="article_id").options
+    assert app.title[0].value.startswith("The Genie’s Out of the Bottle")
+
+
+def test_bad_paste_shows_an_error_and_keeps_the_article(app):
+    app.sidebar.text_area(key="paste_text").set_value("   \n\n  ")
+    _sidebar_button(app, "Add the text").click().run()
+    assert not app.exception
+    assert any("empty" in e.value for e in app.error)
+    assert app.title[0].value.startswith("The Genie’s Out of the Bottle")

@@ -35,3 +35,36 @@ def test_off_topic_question_says_the_article_does_not_cover_it(page):
     assert "weak match" in answer.inner_text()
     # earlier turn is still on screen
     assert "Whose release did the ambassadors demand?" in page.locator('[data-testid="stChatMessage"]').nth(0).inner_text()
+
+
+def test_uploaded_pdf_is_added_and_answers_about_it(page, tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.set_title("Bell Rock")
+    pdf.add_page()
+    for text in ["The Bell Rock Lighthouse stands eleven miles off the coast of Angus in Scotland.",
+                 "It was built between 1807 and 1810 by the engineer Robert Stevenson.",
+                 "The light was automated in 1988, and the last keepers left the rock.",
+                 "A signal tower on the shore at Arbroath now houses a museum about the lighthouse."]:
+        pdf.multi_cell(0, 6, text)
+        pdf.ln(4)
+    path = tmp_path / "bell-rock.pdf"
+    pdf.output(str(path))
+
+    page.get_by_text("Add an article").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_text("bell-rock.pdf").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Add the file").click()
+    page.locator("h1", has_text="Bell Rock").wait_for(timeout=90_000)
+    page.get_by_text("Added “Bell Rock” (4 paragraphs).").wait_for(timeout=10_000)
+    assert page.locator('[data-testid="stChatMessage"]').count() == 0          # a fresh chat for it
+
+    ask(page, "When was the light automated?", turn=0)
+    answer = page.locator('[data-testid="stChatMessage"]').nth(1)
+    assert "[¶3]" in answer.inner_text()
+    assert "automated in 1988" in answer.locator("mark").first.inner_text()
+
+    page.get_by_role("button", name="Remove this article").click()               # leave the library as found
+    page.locator("h1", has_text="The Genie’s Out of the Bottle").wait_for(timeout=60_000)

@@ -3,7 +3,7 @@
 import pytest
 from fpdf import FPDF
 
-from qa.extract import display_name, extract, pdf_paragraphs
+from qa.extract import Line, display_name, extract, pdf_paragraphs
 
 PAGE = b"""<!doctype html><html><head><title>River Guide | Example Site</title>
 <style>body{color:red} .x{content:'STYLE_RULE'}</style><script>var t = 'SCRIPT_CODE';</script></head><body>
@@ -94,13 +94,20 @@ def test_pdf_text_becomes_paragraphs_across_lines_and_pages():
 
 
 def test_pdf_paragraph_running_over_a_page_break_is_one_paragraph():
-    pages = ["A full line of text that runs to the right margin of the page and\n"
-             "keeps going onto the next page without a break in the sen-\n12",
-             "tence, which ends here.\nA new short paragraph."]
+    pages = [[Line("A full line of text that runs to the right margin of the page and", 700, 11),
+              Line("keeps going onto the next page without a break in the sen-", 683, 11), Line("12", 40, 9)],
+             [Line("tence, which ends here.", 780, 11), Line("A new short paragraph.", 763, 11)]]
     assert pdf_paragraphs(pages) == [
         "A full line of text that runs to the right margin of the page and keeps going onto the next "
         "page without a break in the sentence, which ends here.",
         "A new short paragraph."]
+
+
+def test_pdf_single_line_paragraphs_are_told_apart_by_the_gap_between_them():
+    lines = ["The Bell Rock Lighthouse stands eleven miles off the coast of Angus in Scotland.",
+             "It was built between 1807 and 1810 by the engineer Robert Stevenson.",
+             "The light was automated in 1988, and the last keepers left the rock."]
+    assert extract("bell.pdf", _pdf([lines], title="Bell Rock")).paragraphs == tuple(lines)
 
 
 def test_pdf_without_text_is_a_clear_error():

@@ -90,6 +90,15 @@ def test_upload_name_with_path_parts_is_stored_under_a_safe_id(fresh_engine, tmp
     assert fresh_engine.articles()[1].source == "uploaded notes.txt"
 
 
+def test_indexing_reports_progress_up_to_done(fresh_engine):
+    seen = []
+    text = "\n\n".join(f"Harbour {i} has {i * 3} boats and a crane." for i in range(40))
+    fresh_engine.open_text(text, progress=lambda message, fraction: seen.append((message, fraction)))
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(fractions) >= 2
+    assert "Embedding" in seen[0][0] and seen[-1][0] == "Saving the index"
+
+
 def test_same_content_twice_is_one_article(fresh_engine):
     first = fresh_engine.open_upload("garden.txt", NOTES)
     second = fresh_engine.open_upload("copy of garden.txt", NOTES)
