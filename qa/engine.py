@@ -168,7 +168,10 @@ class Engine:
     # --- internals --------------------------------------------------------------------------
     def _add(self, article: Article, source: str, progress: Progress | None) -> Document:
         article_id = article_id_for(article)
-        stored = self.library.get(article_id)
+        try:
+            stored = self.library.get(article_id)
+        except ArticleError:                 # a damaged copy of this very text: replace it
+            stored = None
         if stored is None:
             self.library.put(article_id, article, source)
             stored = article

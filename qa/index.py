@@ -209,10 +209,11 @@ class IndexStore:
 
     def sweep(self, article_id: str) -> None:
         """Remove what a killed build of this article left behind (call with its build lock held)."""
-        for leftover in self.root.glob(f".tmp-{article_id}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        for leftover in self.root.glob(f".old-{article_id}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+        for kind in (".tmp", ".old"):
+            prefix = f"{kind}-{article_id}-"
+            for leftover in self.root.glob(prefix + "*"):
+                if "-" not in leftover.name[len(prefix):]:       # not another id that starts like this one
+                    shutil.rmtree(leftover, ignore_errors=True)
 
 
 __all__ = ["ArticleIndex", "IndexStore", "build", "content_hash", "WINDOW"]
