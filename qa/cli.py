@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print answers as JSON")
     ask.add_argument("--top-k", type=int, help="paragraphs to cite")
 
-    ev = sub.add_parser("eval", help="retrieval and abstention figures on a SQuAD-v1.1-format file")
+    ev = sub.add_parser("eval", help="retrieval figures: a SQuAD-v1.1 JSON file, a conversations JSON file "
+                                    "(tests/data/conversations.json), or JSONL cases from `qa feedback export`")
     ev.add_argument("file", type=Path)
     ev.add_argument("--retriever", choices=["hybrid", "dense", "bm25", "all"], default="hybrid",
                     help="hybrid is what the app ships; all prints the three side by side")
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
 
     idx = sub.add_parser("index", help="add an article file to the library (or confirm its index) and print its id")
     idx.add_argument("path", type=Path, nargs="?", help="article file: .txt, .md, .html/.htm or .pdf (default: the bundled article)")
+
+    fb = sub.add_parser("feedback", help="answer feedback given in the app")
+    fb_sub = fb.add_subparsers(dest="feedback_command", required=True)
+    fb_export = fb_sub.add_parser("export", help="write feedback as JSONL evaluation cases (for qa eval)")
+    fb_export.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
     sub.add_parser("list", help="the articles of the library")
     rm = sub.add_parser("remove", help="remove an article of the library and its index")
@@ -96,7 +102,20 @@ def _read_questions(path: Path) -> list[tuple[str, list[str]]]:
 
 
 def _eval(engine, args) -> int:
+    from . import conversations
     from .evaluate import asdict, evaluate, stderr_progress, table
+
+    kind = _eval_kind(args.file)
+    if kind == "cases":
+        result = conversations.evaluate_cases(engine, args.file)
+        print(json.dumps(asdict(result)) if args.json else
+              f"{result.cases} cases: R@1 {result.recall_at_1:.2f}% (first citation is the right paragraph); "
+              f"{result.unchanged:.2f}% cite what they cited when the feedback was given")
+        return 0
+    if kind == "conversations":
+        result = conversations.evaluate(engine, args.file)
+        print(json.dumps(asdict(result), indent=2) if args.json else conversations.table(result))
+        return 0
 
     methods = ["bm25", "dense", "hybrid"] if args.retriever == "all" else [args.retriever]
     results = []
@@ -107,6 +126,31 @@ def _eval(engine, args) -> int:
         print(json.dumps([asdict(r) for r in results], indent=2))
     else:
         print(table(results))
+    return 0
+
+
+def _eval_kind(path: Path) -> str:
+    if path.suffix.lower() == ".jsonl":
+        return "cases"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise QAError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    except ValueError:
+        raise QAError(f"{path} is not a JSON file.") from None
+    return "conversations" if isinstance(data, dict) and "conversations" in data else "squad"
+
+
+def _feedback_export(settings, out: Path | None) -> int:
+    from .feedback import FeedbackStore
+
+    lines = [json.dumps(case, ensure_ascii=False) for case in FeedbackStore(settings.feedback_path).export_cases()]
+    text = "".join(line + "\n" for line in lines)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        print(f"{len(lines)} cases written to {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -125,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
 
             bench.main(settings, args.squad, args.json, not args.no_eval)
             return 0
+        if args.command == "feedback":
+            return _feedback_export(settings, args.out)
         engine = Engine(settings)
         if args.command == "eval":
             return _eval(engine, args)

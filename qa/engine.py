@@ -7,12 +7,15 @@ import json
 import logging
 import re
 import threading
+from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from filelock import FileLock
 
 from . import answer as answering
+from . import followup
 from . import index as indexing
 from .embed import Embedder
 from .errors import ArticleError, CorruptIndexError, QuestionError
@@ -48,6 +51,8 @@ class Document:
         self._embedder = embedder
         self._settings = settings
         self._retriever = Retriever(index, settings)
+        self._queries: OrderedDict[str, Query] = OrderedDict()     # recent questions, encoded
+        self._lock = threading.Lock()
 
     @property
     def title(self) -> str:
@@ -59,20 +64,54 @@ class Document:
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None,
             method: str = "hybrid") -> Answer:
-        """Answer from the article. `history`: earlier questions of the chat, oldest first."""
+        """Answer from the article. `history`: earlier questions of the chat, oldest first; a
+        question that leans on them is searched together with them (see followup.py)."""
+        question = self._check(question)
+        k = max(1, top_k or self._settings.top_k)
+        query = self.encode(question)
+        context, weight = self.context(question, query, [h for h in (history or []) if h and h.strip()])
+        hits = self._retriever.search(query, k, method, context, weight)
+        answer = answering.compose(question, hits, self._index.article.paragraphs, self._index.sentences,
+                                   self._settings)
+        return replace(answer, context=context.text if context is not None else "", context_weight=weight)
+
+    def context(self, question: str, query: Query, history: list[str]) -> tuple[Query | None, float]:
+        """The conversation `question` is searched with, and its weight: the previous question
+        and the evidence of its answer (what the user read), weighted `followup_weight` when
+        the question leans on it and `context_weight` otherwise. The previous answer is found
+        the same way, looking back at most three turns."""
+        if not history:
+            return None, 0.0
+        leans = followup.signals(question, query.terms).dependent
+        weight = self._settings.followup_weight if leans else self._settings.context_weight
+        if weight <= 0:
+            return None, 0.0
+        previous = history[-1]
+        earlier, _ = self.context(previous, self.encode(previous), history[-3:-1])
+        text = followup.joined(earlier.text, previous) if earlier is not None else previous
+        return self.encode(text), weight
+
+    def encode(self, question: str) -> Query:
+        with self._lock:
+            cached = self._queries.get(question)
+            if cached is not None:
+                self._queries.move_to_end(question)
+                return cached
+        encoded = self._embedder.encode_flat([question])
+        query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0])
+        with self._lock:
+            self._queries[question] = query
+            while len(self._queries) > 64:
+                self._queries.popitem(last=False)
+        return query
+
+    def _check(self, question: str) -> str:
         question = (question or "").strip()
         if not question:
             raise QuestionError("Please type a question.")
         if len(question) > self._settings.max_question_chars:
             raise QuestionError(f"The question is too long (over {self._settings.max_question_chars} characters).")
-        k = max(1, top_k or self._settings.top_k)
-        hits = self._retriever.search(self.encode(question), k, method)
-        return answering.compose(question, hits, self._index.article.paragraphs, self._index.sentences,
-                                 self._settings)
-
-    def encode(self, question: str) -> Query:
-        encoded = self._embedder.encode_flat([question])
-        return Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0])
+        return question
 
 
 Progress = Callable[[str, float], None]      # (what is happening, fraction done 0..1)
@@ -109,10 +148,14 @@ class Engine:
             return self._embedder
 
     # --- adding and opening -----------------------------------------------------------------
-    def open_text(self, text: str, title: str | None = None, progress: Progress | None = None) -> Document:
-        """Pasted text: every blank-line-separated block is a paragraph; the title is only the one given."""
+    def open_text(self, text: str, title: str | None = None, progress: Progress | None = None,
+                  listed: bool = True) -> Document:
+        """Pasted text: every blank-line-separated block is a paragraph; the title is only the one
+        given. `listed=False` indexes it without adding it to the library (evaluations do)."""
         check_size(len((text or "").encode("utf-8")), "The text")
         article = check_article(article_from_text(text, title), "The text")
+        if not listed:
+            return self._open_article(article_id_for(article), article, progress)
         return self._add(article, "pasted", progress)
 
     def open_upload(self, name: str, data: bytes, progress: Progress | None = None) -> Document:

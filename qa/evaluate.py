@@ -57,7 +57,7 @@ def evaluate(engine: Engine, path: Path, method: str = "hybrid", foreign_per_art
     run: dict[str, dict[str, float]] = {}
     own_abstained = foreign_abstained = foreign_total = evidence_hits = right_first = evidence_count = 0
     for a, article in enumerate(articles):
-        doc = engine.open_text("\n\n".join(article["contexts"]))
+        doc = engine.open_text("\n\n".join(article["contexts"]), listed=False)
         if len(doc.paragraphs) != len(article["contexts"]):
             raise QAError(f"article {a} ({article['title']}): contexts did not map one-to-one to paragraphs")
         for qid, question, gold, answers in article["questions"]:

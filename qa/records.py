@@ -50,7 +50,22 @@ class Answer:
     text: str
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
+    context: str = ""              # the earlier question(s) it was searched together with, if any
+    context_weight: float = 0.0    # their share of every score (see followup.py)
+
+    @property
+    def resolved(self) -> bool:
+        """True when the question was searched together with earlier turns."""
+        return bool(self.context)
+
+    @property
+    def searched(self) -> str:
+        """What was searched, for people: the question, plus the earlier turn and its weight."""
+        if not self.context:
+            return self.question
+        return f"{self.question} + {self.context_weight:g} × “{self.context}”"
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "text": self.text, "abstained": self.abstained,
-                "citations": [c.to_dict() for c in self.citations]}
+        return {"question": self.question, "context": self.context, "context_weight": self.context_weight,
+                "text": self.text,
+                "abstained": self.abstained, "citations": [c.to_dict() for c in self.citations]}

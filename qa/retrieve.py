@@ -89,9 +89,15 @@ class Retriever:
         return out
 
     # --- ranking --------------------------------------------------------------------------
-    def rank(self, query: Query, method: str = "hybrid") -> tuple[np.ndarray, np.ndarray, float]:
+    def rank(self, query: Query, method: str = "hybrid", context: Query | None = None,
+             context_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray, float]:
         """Paragraph indices best first (candidates only for hybrid), their scores, and the
-        confidence that the first one answers the question."""
+        confidence that the first one answers the question.
+
+        `context` (hybrid only): the conversation so far, as a query. Every score of the question
+        gets `context_weight` times the same score of the context added, so among paragraphs that
+        fit the question, the one the conversation is about wins (a follow-up's own words rarely
+        name what it is about)."""
         if method == "dense":
             scores = self.dense_scores(query)
             order = np.argsort(-scores, kind="stable")
@@ -102,13 +108,29 @@ class Retriever:
             s = self.settings
             dense, lexical = self.dense_scores(query), self.lexical_scores(query)
             first = dense + s.lexical_weight * lexical
+            with_context = context is not None and context_weight > 0
+            if with_context:
+                context_dense, context_lexical = self.dense_scores(context), self.lexical_scores(context)
+                first = first + context_weight * (context_dense + s.lexical_weight * context_lexical)
             depth = min(s.rerank_depth, self.n)
             candidates = np.argpartition(-first, depth - 1)[:depth] if depth < self.n else np.arange(self.n)
             late = self.late_interaction(query, candidates)
             rerank = late + s.rerank_dense_weight * dense[candidates] + s.rerank_lexical_weight * lexical[candidates]
+            if with_context:
+                context_late = self.late_interaction(context, candidates)
+                rerank = rerank + context_weight * (
+                    context_late + s.rerank_dense_weight * context_dense[candidates]
+                    + s.rerank_lexical_weight * context_lexical[candidates])
             by_score = np.argsort(-rerank, kind="stable")
             order, scores, late = candidates[by_score], rerank[by_score], late[by_score]
-            return order, scores, self._confidence(query, int(order[0]), float(late[0]))
+            top = int(order[0])
+            confidence = self._confidence(query, top, float(late[0]))
+            if with_context:
+                # A follow-up's own words match weakly by nature ("How long is it?"): the weighted
+                # mean of the question's and the conversation's confidence may lift it, never lower it.
+                theirs = self._confidence(context, top, float(context_late[by_score][0]))
+                confidence = max(confidence, (confidence + context_weight * theirs) / (1 + context_weight))
+            return order, scores, confidence
         else:
             raise ValueError(f"unknown retriever {method!r}; choose one of {', '.join(METHODS)}")
         return order, scores[order], self._confidence(query, int(order[0]))
@@ -134,8 +156,9 @@ class Retriever:
             late = float(self.late_interaction(query, np.array([paragraph]))[0])
         return late + self.settings.coverage_weight * self.index.lexical.coverage(query.terms, paragraph)
 
-    def search(self, query: Query, k: int, method: str = "hybrid") -> list[Hit]:
-        order, scores, confidence = self.rank(query, method)
+    def search(self, query: Query, k: int, method: str = "hybrid", context: Query | None = None,
+               context_weight: float = 0.0) -> list[Hit]:
+        order, scores, confidence = self.rank(query, method, context, context_weight)
         hits = []
         for rank, (p, score) in enumerate(zip(order[:k], scores[:k])):
             s = self.sentence_scores(query, int(p))

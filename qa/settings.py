@@ -14,9 +14,14 @@ def _default_index_dir() -> Path:
     return PROJECT_ROOT / "index"
 
 
+def _default_data_dir() -> Path:
+    return PROJECT_ROOT / "data"
+
+
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = field(default_factory=_default_index_dir)
+    data_dir: Path = field(default_factory=_default_data_dir)     # feedback.sqlite3 lives here
     top_k: int = 3                 # paragraphs cited per answer
     max_evidence: int = 2          # evidence sentences kept per cited paragraph
     window_tokens: int = 200       # word pieces per window of a long paragraph (model limit: 256)
@@ -33,6 +38,12 @@ class Settings:
     evidence_late_weight: float = 1.0    # sentence evidence score = cosine + 1.0 * sentence MaxSim
     evidence_margin: float = 0.2   # runner-up sentences this close to the best are evidence too
     max_question_chars: int = 2000
+    followup_weight: float = 0.4   # a question that leans on the chat: its scores + 0.4 x the previous question's
+    context_weight: float = 0.1    # a self-contained question: only 0.1 x (a change of topic is not dragged back)
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":

@@ -1,0 +1,28 @@
+"""A chat as a Markdown document: each question, the answer with its [¶n] markers, and the
+cited paragraphs quoted with their numbers."""
+
+from __future__ import annotations
+
+from .records import Answer
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in text.splitlines() or [""])
+
+
+def chat_markdown(title: str, turns: list[tuple[str, Answer | None, str | None]]) -> str:
+    """`turns`: (question, answer, error) — the answer None when the question got an error."""
+    out = [f"# Chat about “{title or 'Untitled article'}”", ""]
+    for n, (question, answer, error) in enumerate(turns, 1):
+        out += [f"## {n}. {question}", ""]
+        if answer is None:
+            out += [f"*Not answered: {error or 'error'}*", ""]
+            continue
+        if answer.context:
+            out += [f"*Searched for: {answer.searched}*", ""]
+        out += [answer.text, ""]
+        if answer.citations:
+            out += ["**Closest paragraphs (weak matches):**" if answer.abstained else "**Cited paragraphs:**", ""]
+            for c in answer.citations:
+                out += [_quote(f"**¶{c.paragraph}** {c.text}"), ""]
+    return "\n".join(out).rstrip() + "\n"

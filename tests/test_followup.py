@@ -1,0 +1,100 @@
+"""Follow-up questions: the rule that decides, topic changes, and the conversation set."""
+
+import json
+
+import pytest
+
+from conftest import ROOT
+from qa import conversations
+from qa.export import chat_markdown
+from qa.feedback import FeedbackStore
+from qa.followup import signals
+from qa.lexical import tokenize
+
+CONVERSATIONS = ROOT / "tests" / "data" / "conversations.json"
+CITY = ("The river Aach runs through the old town of Lindau and into the lake.\n\n"
+        "The Aach is 23 kilometres long and rises in the hills near Wangen.\n\n"
+        "Maria Keller founded the Lindau glassworks in 1904 on the harbour front.\n\n"
+        "She stepped down as director in 1931, and her son took over the works.\n\n"
+        "The town hall was rebuilt after a fire in 1922 with a painted facade.")
+
+
+@pytest.mark.parametrize("question,leans", [
+    ("When did she step down?", True), ("And how long is it?", True), ("What about the harbour?", True),
+    ("Length?", True), ("Who founded the Lindau glassworks?", False),
+    ("When was the town hall rebuilt after the fire?", False)])
+def test_the_rule_sees_questions_that_lean_on_the_chat(question, leans):
+    assert signals(question, tokenize([question])[0]).dependent is leans
+
+
+@pytest.fixture(scope="module")
+def city(engine):
+    return engine.open_text(CITY, title="Lindau", listed=False)
+
+
+def test_follow_ups_are_answered_from_the_conversation(city):
+    first = city.ask("Who founded the glassworks?")
+    assert first.citations[0].paragraph == 3 and not first.context
+    second = city.ask("When did she step down?", history=["Who founded the glassworks?"])
+    assert second.citations[0].paragraph == 4
+    assert second.context == "Who founded the glassworks?" and second.context_weight == 0.4
+    took_over = city.ask("Who took over from her?", history=["Who founded the glassworks?"])
+    assert took_over.citations[0].paragraph == 4 and not took_over.abstained
+    river = city.ask("And how long is it?", history=["Which river runs through the town?"])
+    assert river.citations[0].paragraph == 2
+
+
+def test_a_change_of_topic_is_not_dragged_back(city):
+    history = ["Which river runs through the town?", "And how long is it?"]
+    answer = city.ask("When was the town hall rebuilt after the fire?", history=history)
+    assert answer.citations[0].paragraph == 5
+    assert answer.context_weight == 0.1                                  # self-contained: the chat weighs little
+
+
+def test_conversation_set_follow_ups_and_first_turns(engine):
+    result = {k.kind: k for k in conversations.evaluate(engine, CONVERSATIONS).kinds}
+    follow, first, change = result["follow-up"], result["first"], result["topic-change"]
+    assert follow.turns >= 30 and first.turns >= 25 and change.turns >= 8
+    assert follow.recall_with_history >= 84.0 and follow.recall_with_history > follow.recall_without_history + 4
+    assert first.recall_with_history == first.recall_without_history    # no history, nothing changes
+    assert change.recall_with_history >= change.recall_without_history
+
+
+def test_export_has_questions_answers_markers_and_quoted_paragraphs(city):
+    first = city.ask("Who founded the glassworks?")
+    second = city.ask("When did she step down?", history=["Who founded the glassworks?"])
+    off = city.ask("How do I bake sourdough bread?")
+    md = chat_markdown("Lindau", [("Who founded the glassworks?", first, None),
+                                  ("When did she step down?", second, None),
+                                  ("How do I bake sourdough bread?", off, None), ("   ", None, "Please type a question.")])
+    assert md.startswith("# Chat about “Lindau”")
+    assert "## 1. Who founded the glassworks?" in md and "## 2. When did she step down?" in md
+    assert "[¶3]" in md and "[¶4]" in md
+    assert "> **¶4** She stepped down as director in 1931, and her son took over the works." in md
+    assert "*Searched for: When did she step down? + 0.4 × “Who founded the glassworks?”*" in md
+    assert "does not seem to cover" in md and "weak matches" in md
+    assert "*Not answered: Please type a question.*" in md
+
+
+def test_feedback_is_stored_per_answer_and_exported_as_cases(tmp_path, fresh_engine):
+    city = fresh_engine.open_text(CITY, title="Lindau")
+    store = FeedbackStore(tmp_path / "data" / "feedback.sqlite3")
+    store.record(city.id, "When did she step down?", ["Who founded the glassworks?"], "…", cited=4, vote=1)
+    store.record(city.id, "Where is the glassworks?", [], "…", cited=5, vote=-1)
+    store.record(city.id, "Where is the glassworks?", [], "…", cited=5, right=3)      # then: "it is ¶3"
+    store.record(city.id, "What colour is the facade?", [], "…", cited=5, vote=-1)  # a bare 👎: no case
+    store.record("other-article", "Anything?", [], "…", cited=1, vote=1)
+    assert [f.question for f in store.entries(city.id)] == [
+        "When did she step down?", "Where is the glassworks?", "What colour is the facade?"]
+    wrong = store.entries(city.id)[1]
+    assert (wrong.vote, wrong.right) == (-1, 3)                          # one row per answer, both kept
+    cases = store.export_cases()
+    assert {"article": city.id, "question": "Where is the glassworks?", "history": [], "cited": 5, "right": 3} in cases
+    assert {"article": city.id, "question": "When did she step down?", "history": ["Who founded the glassworks?"],
+            "cited": 4, "right": 4} in cases
+    assert len(cases) == 3
+
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases if c["article"] == city.id))
+    result = conversations.evaluate_cases(fresh_engine, path)
+    assert result.cases == 2 and result.recall_at_1 == 100.0
