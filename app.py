@@ -6,11 +6,19 @@ import streamlit as st
 
 from qa import Answer, Engine, QAError, Settings
 from qa.engine import DEFAULT_ID
+from qa.export import chat_markdown
 from qa.extract import SUFFIXES
-from qa.highlight import escape, highlight
+from qa.feedback import FeedbackStore
+from qa.highlight import anchor, escape, highlight, reader_html
 
 st.set_page_config(page_title="Ask the article", page_icon="📄", layout="wide")
-st.markdown("<style>mark{background:#ffe58f;padding:0 .1em;border-radius:2px}</style>", unsafe_allow_html=True)
+st.markdown("""<style>
+mark{background:#ffe58f;padding:0 .1em;border-radius:2px}
+.para{margin:0 0 .8em 0;padding:.3em .5em;border-left:3px solid transparent}
+.para.cited{border-left-color:#f0b429;background:#fffbea}
+.pnum{font-weight:600;color:#888;margin-right:.3em}
+</style>""", unsafe_allow_html=True)
+READER_MAX = 300            # paragraphs drawn at once in the reader pane
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
@@ -18,7 +26,14 @@ def get_engine() -> Engine:
     return Engine(Settings.from_env())
 
 
+@st.cache_resource
+def get_feedback() -> FeedbackStore:
+    return FeedbackStore(get_engine().settings.feedback_path)
+
+
 def render_answer(answer: Answer) -> None:
+    if answer.context:
+        st.caption(f"Searched for: {escape(answer.searched)}", unsafe_allow_html=True)
     if answer.abstained:
         st.warning(answer.text)
     else:
@@ -28,14 +43,60 @@ def render_answer(answer: Answer) -> None:
     for c in answer.citations:
         weak = " · weak match" if answer.abstained else ""
         with st.container(border=True):
-            st.markdown(f"**¶{c.paragraph}** · score {c.score:.2f}{weak}")
+            st.markdown(f"<a href='#{anchor(c.paragraph)}' class='cite'><b>¶{c.paragraph}</b></a> · "
+                        f"score {c.score:.2f}{weak}", unsafe_allow_html=True)
             # A weak match has no evidence worth pointing at: shown plain, not highlighted.
             evidence = [] if answer.abstained else c.evidence
             st.markdown(f"<div class='paragraph'>{highlight(c.text, evidence)}</div>", unsafe_allow_html=True)
 
 
+def save_feedback(i: int, kind: str) -> None:
+    """Store 👍/👎 ("vote") or the paragraph the user picked as the right one ("right"), read
+    from the widgets' state when they are used."""
+    turn = st.session_state["turns"][i]
+    answer: Answer = turn["answer"]
+    vote = right = None
+    if kind == "vote":
+        value = st.session_state.get(f"vote-{i}")
+        vote = None if value is None else (1 if value == 1 else -1)
+    else:
+        right = st.session_state.get(f"right-{i}")
+    try:
+        get_feedback().record(st.session_state["article_id"], answer.question, turn["history"], answer.searched,
+                              answer.citations[0].paragraph, vote=vote, right=right)
+    except QAError as exc:
+        st.toast(str(exc), icon="⚠️")
+    else:
+        st.toast("Thanks — feedback saved.")
+
+
+def render_feedback(i: int, paragraphs: int) -> None:
+    left, right = st.columns([1, 3])
+    with left:
+        st.feedback("thumbs", key=f"vote-{i}", on_change=save_feedback, args=(i, "vote"))
+    with right:
+        with st.popover("Wrong paragraph?"):
+            st.selectbox("The right paragraph is", list(range(1, paragraphs + 1)),
+                         format_func=lambda n: f"¶{n}", key=f"right-{i}")
+            st.button("Save", key=f"save-right-{i}", on_click=save_feedback, args=(i, "right"))
+
+
+def render_reader(paragraphs: list[str], answer: Answer | None) -> None:
+    cited = {c.paragraph: ([] if answer.abstained else c.evidence) for c in answer.citations} if answer else {}
+    first = 1
+    if len(paragraphs) > READER_MAX:
+        top = min(cited) if cited else 1
+        first = max(1, min(top - 5, len(paragraphs) - READER_MAX + 1))
+        st.caption(f"¶{first}–¶{first + READER_MAX - 1} of {len(paragraphs)}, around the citations.")
+    with st.container(height=640, border=True):
+        st.markdown(reader_html(paragraphs[first - 1:first - 1 + READER_MAX], cited, first),
+                    unsafe_allow_html=True)
+
+
 def new_chat() -> None:
     st.session_state["turns"] = []
+    for key in [k for k in st.session_state if str(k).startswith(("vote-", "right-"))]:
+        del st.session_state[key]                   # per-answer widgets start blank in the new chat
 
 
 def add_article(kind: str) -> None:
@@ -114,35 +175,37 @@ except QAError as exc:
     st.error(str(exc))
     st.stop()
 
+turns: list[dict] = st.session_state.setdefault("turns", [])
+if question := st.chat_input("Ask a question about the article"):
+    history = [t["question"] for t in turns if "answer" in t]
+    try:
+        with st.spinner("Searching the article…"):
+            turns.append({"question": question, "history": history,
+                          "answer": doc.ask(question, history=history, top_k=st.session_state.get("top_k"))})
+    except QAError as exc:
+        turns.append({"question": question, "history": history, "error": str(exc)})
+
 with st.sidebar:
     st.header("Settings")
-    top_k = st.slider("Cited paragraphs", min_value=1, max_value=max(2, min(8, len(doc.paragraphs))),
-                      value=min(engine.settings.top_k, len(doc.paragraphs)))
+    st.slider("Cited paragraphs", min_value=1, max_value=max(2, min(8, len(doc.paragraphs))),
+              value=min(engine.settings.top_k, len(doc.paragraphs)), key="top_k")
     st.button("New chat", on_click=new_chat)
+    st.download_button("Export chat", disabled=not turns, file_name="chat.md", mime="text/markdown",
+                       data=chat_markdown(doc.title, [(t["question"], t.get("answer"), t.get("error")) for t in turns]))
 
 st.title(doc.title or "Untitled article")
-turns: list[dict] = st.session_state.setdefault("turns", [])
-
-for turn in turns:
-    with st.chat_message("user"):
-        st.text(turn["question"])
-    with st.chat_message("assistant"):
-        if turn.get("error"):
-            st.error(turn["error"])
-        else:
-            render_answer(turn["answer"])
-
-if question := st.chat_input("Ask a question about the article"):
-    with st.chat_message("user"):
-        st.text(question)
-    with st.chat_message("assistant"):
-        history = [t["question"] for t in turns]
-        try:
-            with st.spinner("Searching the article…"):
-                answer = doc.ask(question, history=history, top_k=top_k)
-        except QAError as exc:
-            st.error(str(exc))
-            turns.append({"question": question, "error": str(exc)})
-        else:
-            render_answer(answer)
-            turns.append({"question": question, "answer": answer})
+chat, reader = st.columns([3, 2], gap="large")
+with chat:
+    for i, turn in enumerate(turns):
+        with st.chat_message("user"):
+            st.text(turn["question"])
+        with st.chat_message("assistant"):
+            if turn.get("error"):
+                st.error(turn["error"])
+            else:
+                render_answer(turn["answer"])
+                render_feedback(i, len(doc.paragraphs))
+with reader:
+    st.subheader("The article")
+    answered = [t["answer"] for t in turns if "answer" in t]
+    render_reader(doc.paragraphs, answered[-1] if answered else None)

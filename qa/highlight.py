@@ -42,3 +42,19 @@ def highlight(paragraph: str, evidence: list[str]) -> str:
         pos = end
     parts.append(escape(paragraph[pos:]))
     return "".join(parts)
+
+
+def anchor(paragraph: int) -> str:
+    """The HTML id of a paragraph (1-based) in the reader pane, for citation links."""
+    return f"para-{paragraph}"
+
+
+def reader_html(paragraphs: list[str], cited: dict[int, list[str]], first: int = 1) -> str:
+    """Paragraphs (numbered from `first`) as escaped HTML with their ¶ numbers; the cited ones
+    (1-based number -> evidence sentences) are marked and their evidence highlighted."""
+    parts = []
+    for n, text in enumerate(paragraphs, first):
+        body = highlight(text, cited[n]) if n in cited else escape(text)
+        css = "para cited" if n in cited else "para"
+        parts.append(f"<div id='{anchor(n)}' class='{css}'><span class='pnum'>¶{n}</span> {body}</div>")
+    return "\n".join(parts)

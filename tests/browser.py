@@ -24,9 +24,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(index_dir: Path, timeout: float = 120):
+def streamlit_server(index_dir: Path, data_dir: Path, timeout: float = 120):
     port = free_port()
-    env = dict(os.environ, QA_INDEX_DIR=str(index_dir), HF_HUB_OFFLINE="1")
+    env = dict(os.environ, QA_INDEX_DIR=str(index_dir), QA_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],

@@ -19,6 +19,12 @@ def index_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    """Where the app under test keeps its feedback (never the project's own data/)."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
 def engine(index_dir) -> Engine:
     return Engine(Settings(index_dir=index_dir))
 
@@ -58,6 +64,7 @@ def seed_path() -> Path:
     return DEFAULT_ARTICLE
 
 
-def subprocess_env(index_dir: Path) -> dict[str, str]:
+def subprocess_env(index_dir: Path, data_dir: Path | None = None) -> dict[str, str]:
     env = dict(os.environ, QA_INDEX_DIR=str(index_dir), HF_HUB_OFFLINE="1")
+    env["QA_DATA_DIR"] = str(data_dir or index_dir.parent / "data")
     return env

@@ -6,12 +6,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from qa.feedback import FeedbackStore
 from qa.highlight import escape
 
 
 @pytest.fixture
-def app(seed_doc, index_dir, monkeypatch):
+def app(seed_doc, index_dir, data_dir, monkeypatch):
     monkeypatch.setenv("QA_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("QA_DATA_DIR", str(data_dir))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception
@@ -32,7 +34,7 @@ def test_question_gets_an_answer_with_cited_paragraphs_and_turns_stay(app):
                                                  "What does military diplomacy refer to?"]
     first = [html.unescape(md.value) for md in bots[0].markdown]
     assert "[¶4]" in first[0]
-    assert any(v.startswith("**¶4**") for v in first)
+    assert any("<a href='#para-4' class='cite'><b>¶4</b></a>" in v for v in first)     # links to the reader
     assert any("<mark>" in v for v in first)
     assert "[¶3]" in html.unescape(bots[1].markdown[0].value)
 
@@ -92,3 +94,40 @@ def test_bad_paste_shows_an_error_and_keeps_the_article(app):
     assert not app.exception
     assert any("empty" in e.value for e in app.error)
     assert app.title[0].value.startswith("The Genie’s Out of the Bottle")
+
+
+def _reader(at) -> str:
+    return next(md.value for md in at.markdown if "<span class='pnum'>" in md.value)
+
+
+def test_reader_pane_shows_the_article_and_marks_the_citations(app):
+    before = _reader(app)
+    assert all(f"id='para-{n}'" in before and f"¶{n}</span>" in before for n in range(1, 5))
+    assert "cited" not in before and "<mark>" not in before
+    app.chat_input[0].set_value("Whose release did the ambassadors demand?").run()
+    after = _reader(app)
+    assert "<div id='para-4' class='para cited'>" in after and "<mark>" in after
+    assert after.count("class='para cited'") == 3                                  # the three cited ¶
+
+
+def test_follow_up_shows_what_was_searched_and_cites_from_the_conversation(app):
+    app.chat_input[0].set_value("What has become the primary pillar of Turkey's military diplomacy?").run()
+    app.chat_input[0].set_value("Which countries have been buying those drones?").run()
+    bots = [m for m in app.chat_message if m.name == "assistant"]
+    assert not any("Searched for" in c.value for c in bots[0].caption)
+    searched = [c.value for c in bots[1].caption if c.value.startswith("Searched for:")]
+    assert searched and "primary pillar" in searched[0]
+    assert "[¶2]" in html.unescape(bots[1].markdown[0].value)
+
+
+def test_feedback_is_saved_and_the_chat_exports(app, data_dir):
+    question = "What does military diplomacy refer to?"
+    app.chat_input[0].set_value(question).run()
+    app.get("feedback")[0].set_value(1).run()
+    app.selectbox(key="right-0").set_value(2)
+    app.button(key="save-right-0").click().run()
+    assert not app.exception
+    saved = [f for f in FeedbackStore(data_dir / "feedback.sqlite3").entries("default") if f.question == question]
+    assert len(saved) == 1 and saved[0].vote == 1 and saved[0].right == 2 and saved[0].cited == 3
+    export = app.get("download_button")[0]
+    assert export.label == "Export chat" and not export.proto.disabled

@@ -10,10 +10,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def page(seed_doc, index_dir):
+def page(seed_doc, index_dir, data_dir):
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with streamlit_server(index_dir) as url, chromium_page() as page:
+    with streamlit_server(index_dir, data_dir) as url, chromium_page() as page:
         page.goto(url)
         page.get_by_text("The Genie’s Out of the Bottle").first.wait_for(timeout=90_000)
         yield page
@@ -35,6 +35,25 @@ def test_off_topic_question_says_the_article_does_not_cover_it(page):
     assert "weak match" in answer.inner_text()
     # earlier turn is still on screen
     assert "Whose release did the ambassadors demand?" in page.locator('[data-testid="stChatMessage"]').nth(0).inner_text()
+
+
+def test_a_follow_up_is_answered_from_the_conversation_and_citations_link_to_the_reader(page):
+    ask(page, "What has become the primary pillar of Turkey's military diplomacy?", turn=2)
+    ask(page, "Which countries have been buying those drones?", turn=3)
+    answer = page.locator('[data-testid="stChatMessage"]').nth(7)
+    text = answer.inner_text()
+    assert "Searched for:" in text and "primary pillar" in text
+    answer_line = next(line for line in text.splitlines() if "[¶" in line)
+    assert "[¶2]" in answer_line
+    scroller = """const p = document.getElementById('para-4'); let box = p.parentElement;
+        while (box && !(box.scrollHeight > box.clientHeight + 1
+                        && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;"""
+    page.evaluate("() => { " + scroller + " box.scrollTop = 0; }")                 # the reader pane, scrolled up
+    assert not page.evaluate("() => { " + scroller + " const r = p.getBoundingClientRect();"
+                             " return r.top < box.getBoundingClientRect().bottom; }"), "¶4 is in view already"
+    page.locator("a.cite", has_text="¶4").first.click()            # a citation of the first answer
+    page.wait_for_function("() => { " + scroller + """ const b = box.getBoundingClientRect();
+        const r = p.getBoundingClientRect(); return r.top >= b.top - 1 && r.top < b.bottom; }""", timeout=10_000)
 
 
 def test_uploaded_pdf_is_added_and_answers_about_it(page, tmp_path):
