@@ -86,7 +86,7 @@ def evaluate(engine: Engine, path: Path) -> ConversationResult:
             row[0] += 1
             row[1] += with_history.citations[0].paragraph == turn.paragraph
             row[2] += without.citations[0].paragraph == turn.paragraph
-            row[3] += with_history.context_weight >= engine.settings.followup_weight
+            row[3] += with_history.resolved
             row[4] += with_history.abstained
             row[5] += without.abstained
             if with_history.citations[0].paragraph != turn.paragraph:
@@ -148,6 +148,6 @@ def table(result: ConversationResult) -> str:
     rows = [f"{k.kind:<13} {k.turns:>5} {k.recall_with_history:>16.2f}% {k.recall_without_history:>7.2f}% "
             f"{k.searched_with_chat:>14.2f}% {k.abstained_with_history:>14.2f}% {k.abstained_without_history:>7.2f}%"
             for k in result.kinds]
-    foot = (f"{result.conversations} conversations; leaned on chat = searched with the previous turn at the "
-            "follow-up weight; abstained = wrongly (every turn is answerable)")
+    foot = (f"{result.conversations} conversations; leaned on chat = searched together with the previous turn; "
+            "abstained = wrongly (every turn is answerable)")
     return "\n".join([head, *rows, foot])

@@ -76,14 +76,13 @@ class Document:
         return replace(answer, context=context.text if context is not None else "", context_weight=weight)
 
     def context(self, question: str, query: Query, history: list[str]) -> tuple[Query | None, float]:
-        """The conversation `question` is searched with, and its weight: the previous question
-        and the evidence of its answer (what the user read), weighted `followup_weight` when
-        the question leans on it and `context_weight` otherwise. The previous answer is found
-        the same way, looking back at most three turns."""
+        """The conversation `question` is searched with, and its weight (followup.weight): the
+        previous question, itself with its own context, looking back at most three turns."""
         if not history:
             return None, 0.0
-        leans = followup.signals(question, query.terms).dependent
-        weight = self._settings.followup_weight if leans else self._settings.context_weight
+        s = self._settings
+        weight = followup.weight(followup.signals(question, query.terms), s.followup_weight_terse,
+                                 s.followup_weight_short, s.followup_weight_long)
         if weight <= 0:
             return None, 0.0
         previous = history[-1]

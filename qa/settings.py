@@ -38,8 +38,11 @@ class Settings:
     evidence_late_weight: float = 1.0    # sentence evidence score = cosine + 1.0 * sentence MaxSim
     evidence_margin: float = 0.2   # runner-up sentences this close to the best are evidence too
     max_question_chars: int = 2000
-    followup_weight: float = 0.4   # a question that leans on the chat: its scores + 0.4 x the previous question's
-    context_weight: float = 0.1    # a self-contained question: only 0.1 x (a change of topic is not dragged back)
+    # A question that leans on the chat: its scores + w x the previous question's, w by how much
+    # it says itself (content words); a self-contained question is searched alone (followup.py).
+    followup_weight_terse: float = 0.5    # at most 1 content word ("And CBS?", "How long is it?")
+    followup_weight_short: float = 0.35   # 2 content words
+    followup_weight_long: float = 0.0     # 3 or more: its own words decide
 
     @property
     def feedback_path(self) -> Path:

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import ROOT
-from qa import conversations
+from qa import conversations, followup
 from qa.export import chat_markdown
 from qa.feedback import FeedbackStore
 from qa.followup import signals
@@ -17,6 +17,14 @@ CITY = ("The river Aach runs through the old town of Lindau and into the lake.\n
         "Maria Keller founded the Lindau glassworks in 1904 on the harbour front.\n\n"
         "She stepped down as director in 1931, and her son took over the works.\n\n"
         "The town hall was rebuilt after a fire in 1922 with a painted facade.")
+
+
+@pytest.mark.parametrize("question,weight", [("And CBS?", 0.5), ("How long is it?", 0.5),
+                                             ("When did she step down?", 0.5), ("What was his passer rating?", 0.35),
+                                             ("What did he name the part of air that fire needs?", 0.0),
+                                             ("Who designed the Lindau town hall?", 0.0)])
+def test_the_less_a_follow_up_says_the_more_the_chat_weighs(question, weight):
+    assert followup.weight(signals(question, tokenize([question])[0]), 0.5, 0.35, 0.0) == weight
 
 
 @pytest.mark.parametrize("question,leans", [
@@ -37,7 +45,7 @@ def test_follow_ups_are_answered_from_the_conversation(city):
     assert first.citations[0].paragraph == 3 and not first.context
     second = city.ask("When did she step down?", history=["Who founded the glassworks?"])
     assert second.citations[0].paragraph == 4
-    assert second.context == "Who founded the glassworks?" and second.context_weight == 0.4
+    assert second.context == "Who founded the glassworks?" and second.context_weight == 0.5    # 1 content word
     took_over = city.ask("Who took over from her?", history=["Who founded the glassworks?"])
     assert took_over.citations[0].paragraph == 4 and not took_over.abstained
     river = city.ask("And how long is it?", history=["Which river runs through the town?"])
@@ -48,7 +56,7 @@ def test_a_change_of_topic_is_not_dragged_back(city):
     history = ["Which river runs through the town?", "And how long is it?"]
     answer = city.ask("When was the town hall rebuilt after the fire?", history=history)
     assert answer.citations[0].paragraph == 5
-    assert answer.context_weight == 0.1                                  # self-contained: the chat weighs little
+    assert answer.context_weight == 0 and not answer.context           # self-contained: searched alone
 
 
 def test_conversation_set_follow_ups_and_first_turns(engine):
@@ -71,7 +79,7 @@ def test_export_has_questions_answers_markers_and_quoted_paragraphs(city):
     assert "## 1. Who founded the glassworks?" in md and "## 2. When did she step down?" in md
     assert "[¶3]" in md and "[¶4]" in md
     assert "> **¶4** She stepped down as director in 1931, and her son took over the works." in md
-    assert "*Searched for: When did she step down? + 0.4 × “Who founded the glassworks?”*" in md
+    assert "*Searched for: When did she step down? + 0.5 × “Who founded the glassworks?”*" in md
     assert "does not seem to cover" in md and "weak matches" in md
     assert "*Not answered: Please type a question.*" in md
 
