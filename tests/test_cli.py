@@ -4,10 +4,11 @@ import subprocess
 import sys
 
 from conftest import ROOT, subprocess_env
+from qa.feedback import FeedbackStore
 
 
-def run_cli(index_dir, *args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, env=subprocess_env(index_dir),
+def run_cli(index_dir, *args, stdin=None, data_dir=None):
+    return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, env=subprocess_env(index_dir, data_dir),
                           capture_output=True, text=True, timeout=300)
 
 
@@ -67,3 +68,24 @@ def test_user_errors_are_one_line_messages_not_tracebacks(index_dir, tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error: No such file")
     assert "Traceback" not in result.stderr
+
+
+def test_feedback_export_writes_cases_that_qa_eval_reads(index_dir, tmp_path):
+    notes = tmp_path / "lake.md"
+    notes.write_text("# Lake\n\nThe lake freezes in January.\n\n## Ferry\n\nThe ferry runs every hour from the north pier.\n")
+    article_id = run_cli(index_dir, "index", str(notes)).stdout.split()[0]
+    data = tmp_path / "data"
+    store = FeedbackStore(data / "feedback.sqlite3")
+    store.record(article_id, "How often does it run?", ["Where does the ferry leave from?"], "…", cited=2, vote=1)
+    store.record(article_id, "When does the lake freeze?", [], "…", cited=2, vote=-1)
+    store.record(article_id, "When does the lake freeze?", [], "…", cited=2, right=1)
+    store.record(article_id, "Is it cold?", [], "…", cited=1, vote=-1)            # no right ¶: no case
+    exported = run_cli(index_dir, "feedback", "export", data_dir=data)
+    assert exported.returncode == 0, exported.stderr
+    cases = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert len(cases) == 2 and {c["right"] for c in cases} == {1, 2}
+    (tmp_path / "cases.jsonl").write_text(exported.stdout)
+    result = run_cli(index_dir, "eval", str(tmp_path / "cases.jsonl"), "--json", data_dir=data)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"cases": 2, "recall_at_1": 100.0, "unchanged": 50.0}
+    assert run_cli(index_dir, "remove", article_id).returncode == 0
