@@ -99,7 +99,11 @@ def new_chat() -> None:
         del st.session_state[key]                   # per-answer widgets start blank in the new chat
 
 
-def add_article(kind: str) -> None:
+def queue_upload(key: str) -> None:
+    st.session_state["pending_upload"] = key
+
+
+def add_article(kind: str, upload_key: str = "") -> None:
     """Index an upload or pasted text with progress shown; on success, switch to it."""
     engine = get_engine()
     with st.status("Reading the article…", expanded=True) as status:
@@ -111,9 +115,7 @@ def add_article(kind: str) -> None:
 
         try:
             if kind == "upload":
-                upload = st.session_state.get("upload")
-                if upload is None:
-                    raise QAError("Choose a file first.")
+                upload = st.session_state[upload_key]
                 doc = engine.open_upload(upload.name, upload.getvalue(), progress=progress)
             else:
                 doc = engine.open_text(st.session_state.get("paste_text", ""),
@@ -124,6 +126,8 @@ def add_article(kind: str) -> None:
             return
         status.update(label="Indexed", state="complete")
     st.session_state["select_next"] = doc.id
+    if kind == "upload":
+        st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1   # a fresh, empty uploader
     st.session_state["notice"] = f"Added “{doc.title or 'Untitled'}” ({len(doc.paragraphs)} paragraphs)."
     st.rerun()
 
@@ -158,10 +162,13 @@ with st.sidebar:
     with st.expander("Add an article", expanded=False):
         upload_tab, paste_tab = st.tabs(["Upload a file", "Paste text"])
         with upload_tab:
-            st.file_uploader("A .txt, .md, .html or .pdf file (up to 20 MB)",
-                             type=[s.lstrip(".") for s in SUFFIXES], key="upload")
-            if st.button("Add the file"):
-                add_article("upload")
+            # Indexing starts as soon as a file has arrived: its on_change fires once the upload
+            # is complete (a separate button could be clicked while it was still on its way).
+            key = f"upload-{st.session_state.get('upload_round', 0)}"
+            st.file_uploader("A .txt, .md, .html or .pdf file (up to 20 MB): it is added when dropped",
+                             type=[s.lstrip(".") for s in SUFFIXES], key=key, on_change=queue_upload, args=(key,))
+            if st.session_state.pop("pending_upload", None) == key and st.session_state.get(key) is not None:
+                add_article("upload", key)
         with paste_tab:
             st.text_input("Title (optional)", key="paste_title")
             st.text_area("Text (blank lines separate paragraphs)", key="paste_text", height=180)

@@ -3,8 +3,10 @@ chat's history and without it.
 
 File format (tests/data/conversations.json):
   {"articles": [{"id", "title", "paragraphs": [...]}],
-   "conversations": [{"article": id or "default",
-                      "turns": [{"q", "kind": first|follow-up|topic-change, "paragraph": n (1-based), "answer"}]}]}
+   "conversations": [{"article": id or "default", "history": [earlier questions, not scored] (optional),
+                      "turns": [{"q", "kind": first|follow-up|topic-change|unanswerable,
+                                 "paragraph": n (1-based; 0 for unanswerable), "answer"}]}]}
+An unanswerable turn is right when the answer abstains.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from .engine import DEFAULT_ID, Document, Engine
 from .errors import QAError
 
-KINDS = ("first", "follow-up", "topic-change")
+KINDS = ("first", "follow-up", "topic-change", "unanswerable")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Turn:
 class Conversation:
     article: str
     turns: tuple[Turn, ...]
+    history: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class KindResult:
     kind: str
     turns: int
     recall_with_history: float       # % of turns whose first citation is the right paragraph
+                                     # (unanswerable turns: % that abstain)
     recall_without_history: float
     searched_with_chat: float        # % of turns searched together with earlier turns
     abstained_with_history: float    # % wrongly abstained (every turn of the set is answerable)
@@ -55,7 +59,7 @@ def load(path: Path) -> tuple[dict[str, dict], list[Conversation]]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         articles = {a["id"]: a for a in data["articles"]}
         conversations = [Conversation(c["article"], tuple(Turn(t["q"], t["kind"], int(t["paragraph"]))
-                                                          for t in c["turns"]))
+                                                          for t in c["turns"]), tuple(c.get("history", ())))
                          for c in data["conversations"]]
     except OSError as exc:
         raise QAError(f"Cannot read {path}: {exc.strerror or exc}.") from None
@@ -78,18 +82,18 @@ def evaluate(engine: Engine, path: Path) -> ConversationResult:
                 a = articles[name]
                 docs[name] = engine.open_text("\n\n".join(a["paragraphs"]), title=a.get("title"), listed=False)
         doc = docs[name]
-        history: list[str] = []
+        history: list[str] = list(conversation.history)
         for turn in conversation.turns:
             with_history = doc.ask(turn.question, history=history)
             without = doc.ask(turn.question)
             row = hits[turn.kind]
             row[0] += 1
-            row[1] += with_history.citations[0].paragraph == turn.paragraph
-            row[2] += without.citations[0].paragraph == turn.paragraph
+            row[1] += _right(with_history, turn)
+            row[2] += _right(without, turn)
             row[3] += with_history.resolved
             row[4] += with_history.abstained
             row[5] += without.abstained
-            if with_history.citations[0].paragraph != turn.paragraph:
+            if not _right(with_history, turn):
                 misses.append({"article": name, "history": list(history), "question": turn.question,
                                "kind": turn.kind, "searched": with_history.searched,
                                "cited": with_history.citations[0].paragraph, "right": turn.paragraph})
@@ -138,6 +142,12 @@ def evaluate_cases(engine: Engine, path: Path) -> CasesResult:
     return CasesResult(len(cases), _pct(right, len(cases)), _pct(unchanged, len(cases)))
 
 
+def _right(answer, turn: Turn) -> bool:
+    if turn.kind == "unanswerable":
+        return answer.abstained
+    return answer.citations[0].paragraph == turn.paragraph
+
+
 def _pct(part: int, whole: int) -> float:
     return round(100 * part / max(whole, 1), 2)
 
@@ -149,5 +159,5 @@ def table(result: ConversationResult) -> str:
             f"{k.searched_with_chat:>14.2f}% {k.abstained_with_history:>14.2f}% {k.abstained_without_history:>7.2f}%"
             for k in result.kinds]
     foot = (f"{result.conversations} conversations; leaned on chat = searched together with the previous turn; "
-            "abstained = wrongly (every turn is answerable)")
+            "abstained: for answerable turns, wrongly; for unanswerable ones R@1 is the share rightly abstained")
     return "\n".join([head, *rows, foot])

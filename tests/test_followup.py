@@ -66,6 +66,7 @@ def test_conversation_set_follow_ups_and_first_turns(engine):
     assert follow.recall_with_history >= 85.0 and follow.recall_with_history > follow.recall_without_history + 4
     assert first.recall_with_history == first.recall_without_history    # no history, nothing changes
     assert change.recall_with_history >= change.recall_without_history
+    assert result["unanswerable"].turns >= 10 and result["unanswerable"].recall_with_history >= 90.0   # says so
 
 
 def test_export_has_questions_answers_markers_and_quoted_paragraphs(city):
