@@ -121,10 +121,14 @@ def add_article(kind: str, upload_key: str = "") -> None:
                 doc = engine.open_text(st.session_state.get("paste_text", ""),
                                        title=st.session_state.get("paste_title") or None, progress=progress)
         except QAError as exc:
-            status.update(label="The article was not added", state="error")
-            st.error(str(exc))
-            return
-        status.update(label="Indexed", state="complete")
+            status.update(label="The article was not added", state="error", expanded=False)
+            failed = str(exc)
+        else:
+            failed = ""
+            status.update(label="Indexed", state="complete")
+    if failed:
+        st.error(failed)                      # outside the status box, so it shows when that is folded
+        return
     st.session_state["select_next"] = doc.id
     if kind == "upload":
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1   # a fresh, empty uploader
