@@ -29,6 +29,7 @@ from .settings import DEFAULT_ARTICLE, Settings
 
 log = logging.getLogger(__name__)
 DEFAULT_ID = "default"
+CONTENT_ID_PREFIX = "art-"          # ids of added articles: a hash of their text follows
 
 
 def index_params(settings: Settings) -> dict:
@@ -120,7 +121,7 @@ def article_id_for(article: Article) -> str:
     """Added articles are named by their body text: the same content is the same article,
     whatever the file was called or however it came."""
     body = json.dumps([list(article.paragraphs), list(article.context)], ensure_ascii=False)
-    return "art-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+    return CONTENT_ID_PREFIX + hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
 class Engine:
@@ -135,6 +136,7 @@ class Engine:
         self._open: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._build_locks: dict[str, threading.Lock] = {}
+        self._default_entry: Entry | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -182,6 +184,11 @@ class Engine:
         """An article of the library (or "default"); its index is rebuilt from the stored text if damaged."""
         if article_id == DEFAULT_ID:
             return self.open_default()
+        if article_id.startswith(CONTENT_ID_PREFIX):
+            with self._lock:                 # named by its text: if it is open, it is current
+                doc = self._open.get(article_id)
+            if doc is not None and self.library.has(article_id):
+                return doc
         article = self.library.get(article_id) if valid_id(article_id) else None
         if article is None:
             raise ArticleError(f"There is no article {article_id!r} in the library (see `qa list`).")
@@ -190,8 +197,10 @@ class Engine:
     # --- the library ------------------------------------------------------------------------
     def articles(self) -> list[Entry]:
         """The bundled article first, then the library, oldest first."""
-        default = read_file(DEFAULT_ARTICLE)
-        return [Entry(DEFAULT_ID, default.title, len(default.paragraphs), "bundled", 0.0)] + self.library.entries()
+        if self._default_entry is None:
+            default = read_file(DEFAULT_ARTICLE)
+            self._default_entry = Entry(DEFAULT_ID, default.title, len(default.paragraphs), "bundled", 0.0)
+        return [self._default_entry] + self.library.entries()
 
     def remove(self, article_id: str) -> None:
         """Remove an added article and its index."""

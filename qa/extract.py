@@ -20,7 +20,6 @@ from .records import Article
 
 MAX_BYTES = 20 * 1024 * 1024          # per file or pasted text
 MAX_PARAGRAPHS = 50_000
-TEXT_SUFFIXES = (".txt", ".text", "")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,11 @@ class Entry:
 class Library:
     def __init__(self, root: Path) -> None:
         self.folder = Path(root) / "library"
+        self._summaries: dict[Path, tuple[tuple[int, int], Entry]] = {}   # path -> ((mtime, size), entry)
+        self._lock = threading.Lock()
+
+    def has(self, article_id: str) -> bool:
+        return self._path(article_id).exists()
 
     def _path(self, article_id: str) -> Path:
         if not valid_id(article_id):
@@ -78,12 +84,26 @@ class Library:
                        context=tuple(record.get("context") or ()))
 
     def entries(self) -> list[Entry]:
-        """Readable records, oldest first (a damaged one is skipped, not fatal)."""
+        """Readable records, oldest first (a damaged one is skipped, not fatal). A record is
+        read again only when its file changed: the app lists the library on every rerun."""
         out = []
         for path in sorted(self.folder.glob("*.json")) if self.folder.exists() else []:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            with self._lock:
+                known = self._summaries.get(path)
+            if known is not None and known[0] == stamp:
+                out.append(known[1])
+                continue
             record = self._read(path)
             if record is not None:
-                out.append(_entry(record))
+                entry = _entry(record)
+                with self._lock:
+                    self._summaries[path] = (stamp, entry)
+                out.append(entry)
         return sorted(out, key=lambda e: (e.added, e.id))
 
     def remove(self, article_id: str) -> bool:
