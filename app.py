@@ -34,10 +34,16 @@ def get_feedback() -> FeedbackStore:
 def render_answer(answer: Answer) -> None:
     if answer.context:
         st.caption(f"Searched for: {escape(answer.searched)}", unsafe_allow_html=True)
-    if answer.abstained:
+    chance = f"{answer.probability:.0%} likely that the article answers this"
+    if answer.level == "declined":
         st.warning(answer.text)
+        st.caption(f"Not answered · {chance}")
+    elif answer.level == "closest":
+        st.info(answer.text, icon="🤔")
+        st.caption(f"Closest passage, may not answer exactly · {chance}")
     else:
         st.markdown(f"<div class='answer'>{escape(answer.text)}</div>", unsafe_allow_html=True)
+        st.caption(f"Answered · {chance}")
     label = "Closest paragraphs (weak matches)" if answer.abstained else "Cited paragraphs"
     st.caption(label)
     for c in answer.citations:

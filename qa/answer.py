@@ -1,12 +1,15 @@
-"""Turn retrieved paragraphs into an answer: evidence sentences, [¶n] markers, or an abstention."""
+"""Turn retrieved paragraphs into an answer: evidence sentences with [¶n] markers, hedged when
+they may not answer exactly, or a plain statement that the article does not cover it."""
 
 from __future__ import annotations
 
+from .answerability import Level, Verdict
 from .records import Answer, Citation, Hit
 from .settings import Settings
 
 ABSTAIN_TEXT = ("The article does not seem to cover this. "
                 "The closest paragraphs are shown below, but they are weak matches.")
+HEDGE_TEXT = "The closest passage, which may not answer this exactly:"
 _SECOND_SOURCE_MARGIN = 0.04
 
 
@@ -21,13 +24,20 @@ def evidence(hit: Hit, sentences: list[str], max_evidence: int, margin: float) -
 
 
 def compose(question: str, hits: list[Hit], paragraphs: tuple[str, ...], sentences: list[list[str]],
-            settings: Settings) -> Answer:
+            settings: Settings, verdict: Verdict) -> Answer:
+    """The answer at the verdict's level: the evidence with [¶n] (answered), the same evidence
+    hedged (closest passage), or a plain "does not seem to cover this" (declined)."""
     citations = [Citation(paragraph=h.index + 1, text=paragraphs[h.index], score=h.score,
                           evidence=evidence(h, sentences[h.index], settings.max_evidence,
                                             settings.evidence_margin)) for h in hits]
-    if not hits or hits[0].confidence < settings.abstain_below:
-        return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, citations=citations)
+    level = verdict.level if hits else Level.DECLINED
+    common = dict(question=question, citations=citations, probability=verdict.probability, level=level.value)
+    if level is Level.DECLINED:
+        return Answer(text=ABSTAIN_TEXT, abstained=True, **common)
     parts = [f"{' '.join(citations[0].evidence)} [¶{citations[0].paragraph}]"]
     if len(citations) > 1 and citations[1].score >= citations[0].score - _SECOND_SOURCE_MARGIN:
         parts.append(f"{citations[1].evidence[0]} [¶{citations[1].paragraph}]")
-    return Answer(question=question, text=" ".join(parts), abstained=False, citations=citations)
+    text = " ".join(parts)
+    if level is Level.CLOSEST:
+        text = f"{HEDGE_TEXT} {text}"
+    return Answer(text=text, abstained=False, **common)

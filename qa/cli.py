@@ -1,4 +1,4 @@
-"""Command line: `qa ask`, `qa index`, `qa list`, `qa remove`, `qa eval`, `qa bench`.
+"""Command line: `qa ask`, `qa index`, `qa list`, `qa remove`, `qa eval`, `qa fit-answerability`, `qa bench`.
 Errors print as one line, never a traceback."""
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from pathlib import Path
 
 from .errors import QAError
 from .records import Answer
+
+
+_SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,17 +30,26 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="retrieval figures: a SQuAD-v1.1 JSON file, a conversations JSON file "
                                     "(tests/data/conversations.json), or JSONL cases from `qa feedback export`")
     ev.add_argument("file", type=Path)
+    ev.add_argument("more", type=Path, nargs="*", help="more SQuAD files (e.g. the SQuAD 2.0 one) for the "
+                    "out-of-fold answerability figures")
     ev.add_argument("--retriever", choices=["hybrid", "dense", "bm25", "all"], default="hybrid",
                     help="hybrid is what the app ships; all prints the three side by side")
     ev.add_argument("--json", action="store_true")
 
     bench = sub.add_parser("bench", help="measure index build, ask latency, cold start and fast-path parity")
-    bench.add_argument("--squad", type=Path, default=Path(__file__).resolve().parent.parent.parent
-                       / "shared" / "data" / "squad-dev-v1.1-tune.json",
+    bench.add_argument("--squad", type=Path, default=_SHARED / "squad-dev-v1.1-tune.json",
                        help="SQuAD file for the 600-paragraph article and R@1 (default: ../shared/data/…tune.json)")
     bench.add_argument("--no-eval", action="store_true", help="skip the two R@1 runs (about 3 minutes)")
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--precision", choices=["auto", "fp32", "bf16"], help="embedding path (default: auto)")
+
+    fit = sub.add_parser("fit-answerability", help="fit the answerability model on SQuAD files, print its "
+                         "out-of-fold figures, write qa/data/answerability.json")
+    fit.add_argument("files", type=Path, nargs="*", default=[_SHARED / "squad-dev-v1.1-tune.json",
+                                                               _SHARED / "squad-v2-tune.json"],
+                     help="SQuAD v1.1/2.0 files (default: the two tune files in ../shared/data)")
+    fit.add_argument("--cases", type=Path, help="cache of the collected features (.npz): read if it exists, else written")
+    fit.add_argument("--out", type=Path, help="model file to write (default: the shipped one)")
 
     idx = sub.add_parser("index", help="add an article file to the library (or confirm its index) and print its id")
     idx.add_argument("path", type=Path, nargs="?", help="article file: .txt, .md, .html/.htm or .pdf (default: the bundled article)")
@@ -79,6 +91,7 @@ def _print_answer(ans: Answer, as_json: bool) -> None:
         print(json.dumps(ans.to_dict(), ensure_ascii=False), flush=True)
         return
     print(ans.text)
+    print(f"({ans.level}: {ans.probability:.0%} likely that the article answers this)")
     for c in ans.citations:
         print(f"\n[¶{c.paragraph}] score {c.score:.3f}{' (weak match)' if ans.abstained else ''}")
         print(f"  evidence: {' '.join(c.evidence)}")
@@ -102,7 +115,7 @@ def _read_questions(path: Path) -> list[tuple[str, list[str]]]:
 
 
 def _eval(engine, args) -> int:
-    from . import conversations
+    from . import conversations, fit
     from .evaluate import asdict, evaluate, stderr_progress, table
 
     kind = _eval_kind(args.file)
@@ -126,6 +139,34 @@ def _eval(engine, args) -> int:
         print(json.dumps([asdict(r) for r in results], indent=2))
     else:
         print(table(results))
+    if not args.json and len({a["title"] for path in [args.file, *args.more] for a in fit.read_squad(path)}) > 1:
+        print("collecting answerability cases", file=sys.stderr)
+        cases = fit.collect(engine, [args.file, *args.more], progress=stderr_progress)
+        oof = fit.out_of_fold(cases)
+        answer_at, decline_below = fit.choose_thresholds(oof, cases.answerable, cases.kind)
+        print()
+        print(fit.report(cases, oof, answer_at, decline_below))
+    return 0
+
+
+def _fit(engine, args) -> int:
+    from . import fit
+    from .answerability import MODEL_PATH
+    from .evaluate import stderr_progress
+
+    if args.cases and args.cases.exists():
+        cases = fit.Cases.load(args.cases)
+    else:
+        print("collecting cases", file=sys.stderr)
+        cases = fit.collect(engine, args.files, progress=stderr_progress)
+        if args.cases:
+            cases.save(args.cases)
+    oof = fit.out_of_fold(cases)
+    model = fit.fit(cases, oof)
+    out = args.out or MODEL_PATH
+    fit.write_model(model, out)
+    print(fit.report(cases, oof, model.answer_at, model.decline_below))
+    print(f"\nmodel written to {out}")
     return 0
 
 
@@ -174,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         engine = Engine(settings)
         if args.command == "eval":
             return _eval(engine, args)
+        if args.command == "fit-answerability":
+            return _fit(engine, args)
         if args.command == "index":
             doc = engine.open_file(args.path) if args.path else engine.open_default()
             print(f"{doc.id}  {doc.index_path}  ({len(doc.paragraphs)} paragraphs: {doc.title or 'untitled'})")

@@ -175,6 +175,23 @@ class Embedder:
         encoded = self.model.tokenizer(texts, add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
+    def words_of_pieces(self, text: str) -> tuple[tuple[str, ...], np.ndarray]:
+        """The words of `text` as the model splits them (punctuation apart), lower-cased, and for
+        each word piece `encode_flat` returns a row for, the index of its word."""
+        encoding = self.model.tokenizer(text, add_special_tokens=False, truncation=True,
+                                        max_length=self.max_tokens - 2, return_offsets_mapping=True)
+        words: list[str] = []
+        word_of = np.zeros(len(encoding["input_ids"]), dtype=np.int64)
+        previous = None
+        for i, (word_id, (start, end)) in enumerate(zip(encoding.word_ids(), encoding["offset_mapping"])):
+            if word_id != previous or not words:
+                words.append(text[start:end].lower())
+                previous = word_id
+            else:
+                words[-1] += text[start:end].lower()
+            word_of[i] = len(words) - 1
+        return tuple(words), word_of
+
     def split_by_tokens(self, text: str, max_tokens: int) -> list[str]:
         """Cut one over-long text into consecutive pieces of at most max_tokens word pieces,
         at word boundaries where possible (a word is never split unless it alone is too long)."""

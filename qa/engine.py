@@ -8,13 +8,15 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from filelock import FileLock
 
 from . import answer as answering
+from . import answerability
 from . import followup
 from . import index as indexing
 from .embed import Embedder
@@ -22,9 +24,9 @@ from .errors import ArticleError, CorruptIndexError, QuestionError
 from .extract import check_article, check_size, display_name, extract, read_file
 from .ingest import article_from_text
 from .library import Entry, Library, valid_id
-from .records import Answer, Article
+from .records import Answer, Article, Hit
 from .lexical import TOKENIZER, tokenize
-from .retrieve import Query, Retriever
+from .retrieve import Query, Ranker, Retriever, ranker_of
 from .settings import DEFAULT_ARTICLE, Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,18 @@ def index_params(settings: Settings) -> dict:
     return {"window_tokens": settings.window_tokens, "tokenizer": TOKENIZER}
 
 
+@dataclass(frozen=True)
+class Examined:
+    """A question searched: its cited hits and the answerability features of the first one."""
+
+    question: str
+    hits: list[Hit]
+    context: Query | None          # the conversation it was searched with, if any
+    context_weight: float
+    features: np.ndarray           # the question's own (answerability.FEATURES)
+    context_features: np.ndarray | None   # the conversation's, for the same paragraph
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "article"
 
@@ -45,8 +59,10 @@ class Document:
     """An opened article: its title and paragraphs, and ask()."""
 
     def __init__(self, article_id: str, index: indexing.ArticleIndex, embedder: Embedder,
-                 settings: Settings, path: Path) -> None:
+                 settings: Settings, path: Path,
+                 model: Callable[[], answerability.Model] = answerability.load_model) -> None:
         self.id = article_id
+        self._model = model
         self.index_path = path
         self._index = index
         self._embedder = embedder
@@ -64,17 +80,44 @@ class Document:
         return list(self._index.article.paragraphs)
 
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None,
-            method: str = "hybrid") -> Answer:
+            ranker: Ranker | str = Ranker.HYBRID) -> Answer:
         """Answer from the article. `history`: earlier questions of the chat, oldest first; a
-        question that leans on them is searched together with them (see followup.py)."""
+        question that leans on them is searched together with them (see followup.py). The
+        answer carries the calibrated probability that the article answers, and its level."""
+        found = self.examine(question, history, top_k, ranker)
+        model = self._model()
+        own = model.probability(found.features)
+        verdict = model.verdict(own)
+        if found.context_features is not None:
+            # A follow-up's own words match weakly by nature ("How long is it?"): the mix of its
+            # own and the conversation's probability may lift it, never lower it; a follow-up
+            # kept from being declined only by the chat is shown hedged, not as a plain answer.
+            w = found.context_weight * self._settings.followup_lift
+            lifted = max(own, (own + w * model.probability(found.context_features)) / (1 + w))
+            verdict = model.verdict(lifted)
+            if verdict.level is answerability.Level.ANSWERED and model.level(own) is answerability.Level.DECLINED:
+                verdict = answerability.Verdict(lifted, answerability.Level.CLOSEST)
+        answer = answering.compose(found.question, found.hits, self._index.article.paragraphs,
+                                   self._index.sentences, self._settings, verdict)
+        return replace(answer, context=found.context.text if found.context is not None else "",
+                       context_weight=found.context_weight)
+
+    def examine(self, question: str, history: list[str] | None = None, top_k: int | None = None,
+                ranker: Ranker | str = Ranker.HYBRID) -> Examined:
+        """Everything `ask` decides from: the ranked paragraphs and the answerability features
+        of the first one (for the question, and for the conversation it was searched with)."""
         question = self._check(question)
         k = max(1, top_k or self._settings.top_k)
         query = self.encode(question)
         context, weight = self.context(question, query, [h for h in (history or []) if h and h.strip()])
-        hits = self._retriever.search(query, k, method, context, weight)
-        answer = answering.compose(question, hits, self._index.article.paragraphs, self._index.sentences,
-                                   self._settings)
-        return replace(answer, context=context.text if context is not None else "", context_weight=weight)
+        ranking, hits = self._retriever.search(query, k, ranker_of(ranker), context, weight)
+        evidence = hits[0].sentence_order[0] if hits[0].sentence_order else 0
+        own = answerability.features(self._retriever, query, ranking, evidence)
+        theirs = None
+        if context is not None:
+            context_late = self._retriever.late_interaction(context, ranking.paragraphs[:1])
+            theirs = answerability.features(self._retriever, context, replace(ranking, late=context_late), evidence)
+        return Examined(question, hits, context, weight, own, theirs)
 
     def context(self, question: str, query: Query, history: list[str]) -> tuple[Query | None, float]:
         """The conversation `question` is searched with, and its weight (followup.weight): the
@@ -83,7 +126,7 @@ class Document:
             return None, 0.0
         s = self._settings
         weight = followup.weight(followup.signals(question, query.terms), s.followup_weight_terse,
-                                 s.followup_weight_short, s.followup_weight_long)
+                                 s.followup_weight_short, s.followup_weight_long, s.followup_elliptic_terms)
         if weight <= 0:
             return None, 0.0
         previous = history[-1]
@@ -98,7 +141,9 @@ class Document:
                 self._queries.move_to_end(question)
                 return cached
         encoded = self._embedder.encode_flat([question])
-        query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0])
+        words, word_of = self._embedder.words_of_pieces(question)
+        query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0], words,
+                      word_of[:len(encoded.rows)])
         with self._lock:
             self._queries[question] = query
             while len(self._queries) > 64:

@@ -40,7 +40,7 @@ def load_squad(path: Path) -> list[dict]:
         return [{"title": a.get("title", ""),
                  "contexts": [p["context"] for p in a["paragraphs"]],
                  "questions": [(qa["id"], qa["question"], i, [x["text"] for x in qa.get("answers", [])])
-                               for i, p in enumerate(a["paragraphs"]) for qa in p["qas"]]}
+                               for i, p in enumerate(a["paragraphs"]) for qa in p["qas"] if not qa.get("is_impossible")]}
                 for a in data]
     except OSError as exc:
         raise QAError(f"Cannot read {path}: {exc.strerror or exc}.") from None
@@ -61,7 +61,7 @@ def evaluate(engine: Engine, path: Path, method: str = "hybrid", foreign_per_art
         if len(doc.paragraphs) != len(article["contexts"]):
             raise QAError(f"article {a} ({article['title']}): contexts did not map one-to-one to paragraphs")
         for qid, question, gold, answers in article["questions"]:
-            ans = doc.ask(question, top_k=10, method=method)
+            ans = doc.ask(question, top_k=10, ranker=method)
             qrels[qid] = {str(gold + 1): 1}
             run[qid] = {str(c.paragraph): c.score - i * 1e-9 for i, c in enumerate(ans.citations)}
             own_abstained += ans.abstained
@@ -73,7 +73,7 @@ def evaluate(engine: Engine, path: Path, method: str = "hybrid", foreign_per_art
         others = [q for b, other in enumerate(articles) if b != a for (_, q, _, _) in other["questions"]]
         sample = random.Random(seed + a).sample(others, min(foreign_per_article, len(others)))
         for question in sample:
-            foreign_abstained += doc.ask(question, method=method).abstained
+            foreign_abstained += doc.ask(question, ranker=method).abstained
         foreign_total += len(sample)
         if progress:
             progress(a + 1, len(articles))

@@ -6,6 +6,9 @@ from __future__ import annotations
 from .records import Answer
 
 
+LEVELS = {"answered": "Answered", "closest": "Closest passage, may not answer exactly", "declined": "Not answered"}
+
+
 def _quote(text: str) -> str:
     return "\n".join("> " + line if line else ">" for line in text.splitlines() or [""])
 
@@ -20,7 +23,8 @@ def chat_markdown(title: str, turns: list[tuple[str, Answer | None, str | None]]
             continue
         if answer.context:
             out += [f"*Searched for: {answer.searched}*", ""]
-        out += [answer.text, ""]
+        out += [answer.text, "", f"*{LEVELS.get(answer.level, answer.level)} · "
+                f"{answer.probability:.0%} likely that the article answers this*", ""]
         if answer.citations:
             out += ["**Closest paragraphs (weak matches):**" if answer.abstained else "**Cited paragraphs:**", ""]
             for c in answer.citations:

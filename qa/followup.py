@@ -37,9 +37,9 @@ class Signals:
     continuation: bool         # opens with "and", "what about", …
     content_terms: int         # words left after stopwords (BM25's analyser)
 
-    @property
-    def dependent(self) -> bool:
-        return bool(self.pointer) or self.continuation or self.content_terms <= 1
+    def dependent(self, elliptic_terms: int = 1) -> bool:
+        """Points back, continues, or says too little to stand alone (elliptic)."""
+        return bool(self.pointer) or self.continuation or self.content_terms <= elliptic_terms
 
 
 def signals(question: str, content_terms: list[str]) -> Signals:
@@ -50,10 +50,10 @@ def signals(question: str, content_terms: list[str]) -> Signals:
                    content_terms=len(content_terms))
 
 
-def weight(sig: Signals, terse: float, short: float, long: float) -> float:
+def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1) -> float:
     """The conversation's share of the scores: none for a self-contained question; for one that
     leans on the chat, more the less it says itself."""
-    if not sig.dependent:
+    if not sig.dependent(elliptic_terms):
         return 0.0
     return terse if sig.content_terms <= 1 else short if sig.content_terms == 2 else long
 

@@ -66,6 +66,22 @@ class Lexical:
         found = sum(index in column["indices"][column["indptr"][i]:column["indptr"][i + 1]] for i in ids)
         return found / len(tokens)
 
+    def document_frequency(self, terms: list[str]) -> np.ndarray:
+        """How many texts hold each term (0 for a term no text holds)."""
+        indptr = self.bm25.scores["indptr"]
+        ids = [self.bm25.vocab_dict.get(t) for t in terms]
+        return np.array([0 if i is None or i + 1 >= len(indptr) else int(indptr[i + 1] - indptr[i]) for i in ids],
+                        dtype=np.int64)
+
+    def present(self, terms: list[str], index: int) -> np.ndarray:
+        """For each term, whether text `index` holds it."""
+        column = self.bm25.scores
+        ids = [self.bm25.vocab_dict.get(t) for t in terms]
+        last = len(column["indptr"]) - 1
+        return np.array([i is not None and i < last
+                         and index in column["indices"][column["indptr"][i]:column["indptr"][i + 1]]
+                         for i in ids], dtype=bool)
+
     def save(self, folder: Path) -> None:
         self.bm25.save(str(folder), show_progress=False)
 

@@ -22,12 +22,10 @@ class Article:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved paragraph: 0-based position, ranking score, confidence (its dense cosine),
-    and its sentences ranked best first."""
+    """A retrieved paragraph: 0-based position, ranking score, and its sentences ranked best first."""
 
     index: int
     score: float
-    confidence: float
     sentence_order: tuple[int, ...] = ()
     sentence_scores: tuple[float, ...] = ()
 
@@ -52,6 +50,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     context: str = ""              # the earlier question(s) it was searched together with, if any
     context_weight: float = 0.0    # their share of every score (see followup.py)
+    probability: float = 1.0       # calibrated chance that the article answers (answerability.py)
+    level: str = "answered"        # answered | closest (may not answer exactly) | declined
 
     @property
     def resolved(self) -> bool:
@@ -67,5 +67,5 @@ class Answer:
 
     def to_dict(self) -> dict:
         return {"question": self.question, "context": self.context, "context_weight": self.context_weight,
-                "text": self.text,
+                "text": self.text, "level": self.level, "probability": round(self.probability, 4),
                 "abstained": self.abstained, "citations": [c.to_dict() for c in self.citations]}

@@ -17,6 +17,7 @@ question's content words found in it; both are absolute, independent of article 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -25,7 +26,25 @@ from .records import Hit
 from .settings import Settings
 
 _MISSING = -2.0          # below any cosine
-METHODS = ("hybrid", "dense", "bm25")
+
+
+class Ranker(str, Enum):
+    """How paragraphs are ranked: the shipped two-stage method, or one signal alone (for the
+    evaluation's side-by-side table)."""
+
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    BM25 = "bm25"
+
+
+METHODS = tuple(r.value for r in Ranker)
+
+
+def ranker_of(value: "Ranker | str") -> Ranker:
+    try:
+        return Ranker(value)
+    except ValueError:
+        raise ValueError(f"unknown retriever {value!r}; choose one of {', '.join(METHODS)}") from None
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,31 @@ class Query:
     vector: np.ndarray           # pooled, unit length
     tokens: np.ndarray           # contextual token vectors, unit length rows
     terms: list[str]             # lexical terms (stemmed, stopwords dropped), tokenized once
+    words: tuple[str, ...] = ()  # the word each row of `tokens` belongs to (lower-cased)
+    word_of: np.ndarray | None = None   # int per row of `tokens`: index into `words`
+
+
+@dataclass(frozen=True)
+class FirstStage:
+    """One query's first-stage scores of every paragraph."""
+
+    dense: np.ndarray
+    lexical: np.ndarray          # BM25 / the article's best BM25 for the query
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Paragraphs best first, their scores, and the question's own late-interaction score of
+    each (for hybrid: every listed paragraph; for the single signals: the first one only)."""
+
+    paragraphs: np.ndarray
+    scores: np.ndarray
+    late: np.ndarray
+    ranker: Ranker
+
+    @property
+    def top(self) -> int:
+        return int(self.paragraphs[0])
 
 
 class Retriever:
@@ -89,51 +133,50 @@ class Retriever:
         return out
 
     # --- ranking --------------------------------------------------------------------------
-    def rank(self, query: Query, method: str = "hybrid", context: Query | None = None,
-             context_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray, float]:
-        """Paragraph indices best first (candidates only for hybrid), their scores, and the
-        confidence that the first one answers the question.
+    def first_stage(self, query: Query) -> FirstStage:
+        """Every paragraph's dense and (max-normalised) lexical score for one query."""
+        return FirstStage(self.dense_scores(query), self.lexical_scores(query))
 
-        `context` (hybrid only): the conversation so far, as a query. Every score of the question
-        gets `context_weight` times the same score of the context added, so among paragraphs that
-        fit the question, the one the conversation is about wins (a follow-up's own words rarely
-        name what it is about)."""
-        if method == "dense":
+    def candidate_scores(self, first: FirstStage) -> np.ndarray:
+        return first.dense + self.settings.lexical_weight * first.lexical
+
+    def rerank_scores(self, query: Query, first: FirstStage, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Late interaction of the candidates plus small shares of their first-stage scores;
+        returns (rerank score, late interaction) per candidate."""
+        s = self.settings
+        late = self.late_interaction(query, candidates)
+        return late + s.rerank_dense_weight * first.dense[candidates] + s.rerank_lexical_weight * first.lexical[candidates], late
+
+    def rank(self, query: Query, ranker: Ranker = Ranker.HYBRID, context: Query | None = None,
+             context_weight: float = 0.0) -> Ranking:
+        """Paragraphs best first (the reranked candidates for hybrid, every paragraph otherwise).
+
+        `context` (hybrid only): the conversation so far, as a query. The same two stages score
+        it, and each of its stage scores is added with `context_weight` to the question's: among
+        paragraphs that fit the question, the one the conversation is about wins (a follow-up's
+        own words rarely name what it is about)."""
+        ranker = ranker_of(ranker)
+        if ranker is Ranker.DENSE:
             scores = self.dense_scores(query)
-            order = np.argsort(-scores, kind="stable")
-        elif method == "bm25":
+        elif ranker is Ranker.BM25:
             scores = self.index.lexical.scores(query.terms)
+        if ranker is not Ranker.HYBRID:
             order = np.argsort(-scores, kind="stable")
-        elif method == "hybrid":
-            s = self.settings
-            dense, lexical = self.dense_scores(query), self.lexical_scores(query)
-            first = dense + s.lexical_weight * lexical
-            with_context = context is not None and context_weight > 0
-            if with_context:
-                context_dense, context_lexical = self.dense_scores(context), self.lexical_scores(context)
-                first = first + context_weight * (context_dense + s.lexical_weight * context_lexical)
-            depth = min(s.rerank_depth, self.n)
-            candidates = np.argpartition(-first, depth - 1)[:depth] if depth < self.n else np.arange(self.n)
-            late = self.late_interaction(query, candidates)
-            rerank = late + s.rerank_dense_weight * dense[candidates] + s.rerank_lexical_weight * lexical[candidates]
-            if with_context:
-                context_late = self.late_interaction(context, candidates)
-                rerank = rerank + context_weight * (
-                    context_late + s.rerank_dense_weight * context_dense[candidates]
-                    + s.rerank_lexical_weight * context_lexical[candidates])
-            by_score = np.argsort(-rerank, kind="stable")
-            order, scores, late = candidates[by_score], rerank[by_score], late[by_score]
-            top = int(order[0])
-            confidence = self._confidence(query, top, float(late[0]))
-            if with_context:
-                # A follow-up's own words match weakly by nature ("How long is it?"): the weighted
-                # mean of the question's and the conversation's confidence may lift it, never lower it.
-                theirs = self._confidence(context, top, float(context_late[by_score][0]))
-                confidence = max(confidence, (confidence + context_weight * theirs) / (1 + context_weight))
-            return order, scores, confidence
-        else:
-            raise ValueError(f"unknown retriever {method!r}; choose one of {', '.join(METHODS)}")
-        return order, scores[order], self._confidence(query, int(order[0]))
+            return Ranking(order, scores[order].astype(np.float32), self.late_interaction(query, order[:1]), ranker)
+        mixed = context is not None and context_weight > 0
+        first = self.first_stage(query)
+        candidate = self.candidate_scores(first)
+        if mixed:
+            context_first = self.first_stage(context)
+            candidate = candidate + context_weight * self.candidate_scores(context_first)
+        depth = min(self.settings.rerank_depth, self.n)
+        candidates = np.argpartition(-candidate, depth - 1)[:depth] if depth < self.n else np.arange(self.n)
+        score, late = self.rerank_scores(query, first, candidates)
+        if mixed:
+            context_score, _ = self.rerank_scores(context, context_first, candidates)
+            score = score + context_weight * context_score
+        by_score = np.argsort(-score, kind="stable")
+        return Ranking(candidates[by_score], score[by_score].astype(np.float32), late[by_score], ranker)
 
     def sentence_scores(self, query: Query, paragraph: int) -> np.ndarray:
         """Evidence score of each sentence of a paragraph: its cosine to the question (a sentence
@@ -151,19 +194,22 @@ class Retriever:
             out[sentence_of_row[bounds]] += self.settings.evidence_late_weight * late
         return out
 
-    def _confidence(self, query: Query, paragraph: int, late: float | None = None) -> float:
-        if late is None:
-            late = float(self.late_interaction(query, np.array([paragraph]))[0])
-        return late + self.settings.coverage_weight * self.index.lexical.coverage(query.terms, paragraph)
-
-    def search(self, query: Query, k: int, method: str = "hybrid", context: Query | None = None,
-               context_weight: float = 0.0) -> list[Hit]:
-        order, scores, confidence = self.rank(query, method, context, context_weight)
+    def search(self, query: Query, k: int, ranker: Ranker = Ranker.HYBRID, context: Query | None = None,
+               context_weight: float = 0.0) -> tuple[Ranking, list[Hit]]:
+        """The ranking and its first `k` paragraphs with their sentences ranked for evidence."""
+        ranking = self.rank(query, ranker, context, context_weight)
         hits = []
-        for rank, (p, score) in enumerate(zip(order[:k], scores[:k])):
+        for p, score in zip(ranking.paragraphs[:k], ranking.scores[:k]):
             s = self.sentence_scores(query, int(p))
             sentence_order = np.argsort(-s, kind="stable")
-            conf = confidence if rank == 0 else float("nan")
-            hits.append(Hit(int(p), float(score), conf, tuple(int(i) for i in sentence_order),
+            hits.append(Hit(int(p), float(score), tuple(int(i) for i in sentence_order),
                             tuple(float(s[i]) for i in sentence_order)))
-        return hits
+        return ranking, hits
+
+    # --- what the answerability model reads ----------------------------------------------------
+    def token_similarities(self, query: Query, paragraph: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of every question word piece (rows) with every word piece of a paragraph
+        (columns), and the sentence each column belongs to."""
+        start, end = self._token_start[paragraph], self._token_start[paragraph + 1]
+        sims = query.tokens @ self._tokens[start:end].astype(np.float32).T
+        return sims, self._token_sentence[start:end]

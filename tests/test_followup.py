@@ -10,8 +10,11 @@ from qa.export import chat_markdown
 from qa.feedback import FeedbackStore
 from qa.followup import signals
 from qa.lexical import tokenize
+from qa.settings import Settings
 
-CONVERSATIONS = ROOT / "tests" / "data" / "conversations.json"
+# The follow-up weights were chosen on conversations.json + conversations-extra.json; the
+# held-out file was written apart from them and is only reported on.
+HELD_OUT = ROOT / "tests" / "data" / "conversations-heldout.json"
 CITY = ("The river Aach runs through the old town of Lindau and into the lake.\n\n"
         "The Aach is 23 kilometres long and rises in the hills near Wangen.\n\n"
         "Maria Keller founded the Lindau glassworks in 1904 on the harbour front.\n\n"
@@ -19,20 +22,30 @@ CITY = ("The river Aach runs through the old town of Lindau and into the lake.\n
         "The town hall was rebuilt after a fire in 1922 with a painted facade.")
 
 
-@pytest.mark.parametrize("question,weight", [("And CBS?", 0.5), ("How long is it?", 0.5),
-                                             ("When did she step down?", 0.5), ("What was his passer rating?", 0.35),
-                                             ("What did he name the part of air that fire needs?", 0.0),
+S = Settings()
+TERSE, SHORT, LONG = S.followup_weight_terse, S.followup_weight_short, S.followup_weight_long
+
+
+def _weight(question):
+    return followup.weight(signals(question, tokenize([question])[0]), TERSE, SHORT, LONG, S.followup_elliptic_terms)
+
+
+@pytest.mark.parametrize("question,weight", [("And CBS?", TERSE), ("How long is it?", TERSE),
+                                             ("When did she step down?", TERSE), ("What was his passer rating?", SHORT),
+                                             ("How did the government respond?", SHORT),      # elliptic: no pointer
+                                             ("What did he name the part of air that fire needs?", LONG),
                                              ("Who designed the Lindau town hall?", 0.0)])
 def test_the_less_a_follow_up_says_the_more_the_chat_weighs(question, weight):
-    assert followup.weight(signals(question, tokenize([question])[0]), 0.5, 0.35, 0.0) == weight
+    assert TERSE >= SHORT > 0
+    assert _weight(question) == weight
 
 
 @pytest.mark.parametrize("question,leans", [
     ("When did she step down?", True), ("And how long is it?", True), ("What about the harbour?", True),
-    ("Length?", True), ("Who founded the Lindau glassworks?", False),
-    ("When was the town hall rebuilt after the fire?", False)])
+    ("Length?", True), ("How many ships did they lose there?", True), ("Who paid for the repairs?", True),
+    ("Who founded the Lindau glassworks?", False), ("When was the town hall rebuilt after the fire?", False)])
 def test_the_rule_sees_questions_that_lean_on_the_chat(question, leans):
-    assert signals(question, tokenize([question])[0]).dependent is leans
+    assert signals(question, tokenize([question])[0]).dependent(S.followup_elliptic_terms) is leans
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +58,7 @@ def test_follow_ups_are_answered_from_the_conversation(city):
     assert first.citations[0].paragraph == 3 and not first.context
     second = city.ask("When did she step down?", history=["Who founded the glassworks?"])
     assert second.citations[0].paragraph == 4
-    assert second.context == "Who founded the glassworks?" and second.context_weight == 0.5    # 1 content word
+    assert second.context == "Who founded the glassworks?" and second.context_weight == TERSE    # 1 content word
     took_over = city.ask("Who took over from her?", history=["Who founded the glassworks?"])
     assert took_over.citations[0].paragraph == 4 and not took_over.abstained
     river = city.ask("And how long is it?", history=["Which river runs through the town?"])
@@ -59,14 +72,21 @@ def test_a_change_of_topic_is_not_dragged_back(city):
     assert answer.context_weight == 0 and not answer.context           # self-contained: searched alone
 
 
-def test_conversation_set_follow_ups_and_first_turns(engine):
-    result = {k.kind: k for k in conversations.evaluate(engine, CONVERSATIONS).kinds}
+def test_held_out_follow_ups_are_found_better_with_the_chat_than_without(engine):
+    result = {k.kind: k for k in conversations.evaluate(engine, HELD_OUT).kinds}
     follow, first, change = result["follow-up"], result["first"], result["topic-change"]
-    assert follow.turns >= 30 and first.turns >= 25 and change.turns >= 8
-    assert follow.recall_with_history >= 85.0 and follow.recall_with_history > follow.recall_without_history + 4
+    assert follow.turns >= 85 and first.turns >= 30 and change.turns >= 8
+    assert follow.recall_with_history >= 70.0 and follow.recall_with_history >= follow.recall_without_history + 5
+    assert follow.abstained_with_history < follow.abstained_without_history
     assert first.recall_with_history == first.recall_without_history    # no history, nothing changes
     assert change.recall_with_history >= change.recall_without_history
-    assert result["unanswerable"].turns >= 10 and result["unanswerable"].recall_with_history >= 90.0   # says so
+    assert result["unanswerable"].turns >= 8
+
+
+def test_a_pointing_follow_up_about_the_default_article_finds_its_paragraph(seed_doc):
+    history = ["What has become the primary pillar of Turkey's military diplomacy?"]
+    answer = seed_doc.ask("Which countries have been buying those drones?", history=history)
+    assert answer.citations[0].paragraph == 2 and not answer.abstained
 
 
 def test_export_has_questions_answers_markers_and_quoted_paragraphs(city):
@@ -80,7 +100,7 @@ def test_export_has_questions_answers_markers_and_quoted_paragraphs(city):
     assert "## 1. Who founded the glassworks?" in md and "## 2. When did she step down?" in md
     assert "[¶3]" in md and "[¶4]" in md
     assert "> **¶4** She stepped down as director in 1931, and her son took over the works." in md
-    assert "*Searched for: When did she step down? + 0.5 × “Who founded the glassworks?”*" in md
+    assert f"*Searched for: When did she step down? + {TERSE:g} × “Who founded the glassworks?”*" in md
     assert "does not seem to cover" in md and "weak matches" in md
     assert "*Not answered: Please type a question.*" in md
 

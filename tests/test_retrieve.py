@@ -2,6 +2,8 @@
 
 import pytest
 
+from qa.retrieve import Ranker
+
 LONG_FILLER = " ".join(
     f"The committee discussed item {i} of the agenda at length and agreed to revisit it later." for i in range(40))
 
@@ -12,7 +14,7 @@ def test_hybrid_finds_a_rare_name_that_only_lexical_search_pins_down(fresh_engin
         "The ship Quillfeather carried spices from the east.\n\n"
         "Merchant vessels of the period carried spices, silk and tea.")
     assert doc.ask("What did the Quillfeather carry?").citations[0].paragraph == 2
-    assert doc.ask("What did the Quillfeather carry?", method="bm25").citations[0].paragraph == 2
+    assert doc.ask("What did the Quillfeather carry?", ranker=Ranker.BM25).citations[0].paragraph == 2
 
 
 def test_one_answering_sentence_lifts_a_long_paragraph_to_first(fresh_engine):
@@ -69,7 +71,7 @@ def test_the_same_rule_answers_a_question_the_small_article_does_cover(fresh_eng
 
 def test_single_signal_retrievers_rank_every_paragraph_and_unknown_ones_are_refused(seed_doc):
     for method in ("dense", "bm25"):
-        answer = seed_doc.ask("What does military diplomacy refer to?", top_k=4, method=method)
+        answer = seed_doc.ask("What does military diplomacy refer to?", top_k=4, ranker=method)
         assert sorted(c.paragraph for c in answer.citations) == [1, 2, 3, 4]
     with pytest.raises(ValueError, match="unknown retriever"):
-        seed_doc.ask("anything", method="magic")
+        seed_doc.ask("anything", ranker="magic")

@@ -1,0 +1,79 @@
+"""Answerability: the shipped model, the three levels, and the fitting code's own checks."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from qa import fit
+from qa.answerability import FEATURES, MODEL_PATH, Level, Model, load_model
+from test_cli import run_cli
+
+MINI = Path(__file__).parent / "data" / "mini_squad.json"
+GLASSWORKS = ("Maria Keller founded the Lindau glassworks in 1904 on the harbour front.\n\n"
+              "She stepped down as director in 1931, and her son took over the works.\n\n"
+              "The town hall was rebuilt after a fire in 1922 with a painted facade.")
+
+
+def test_the_shipped_model_reads_the_features_the_engine_computes_and_says_how_it_was_measured():
+    model = load_model()
+    assert model.names == FEATURES
+    assert 0 < model.decline_below <= model.answer_at < 1
+    figures = model.about["out_of_fold"]          # leave-one-article-out, written by qa fit-answerability
+    assert figures["own"]["declined"] <= 1.0 and figures["foreign"]["declined"] >= 97.0
+
+
+def test_levels_follow_the_two_thresholds():
+    model = load_model()
+    assert model.level(model.decline_below - 1e-6) is Level.DECLINED
+    assert model.level(model.decline_below) is Level.CLOSEST or model.decline_below == model.answer_at
+    assert model.level(model.answer_at) is Level.ANSWERED
+
+
+def test_an_answered_question_carries_its_probability_and_level(fresh_engine):
+    doc = fresh_engine.open_text(GLASSWORKS, listed=False)
+    answer = doc.ask("When did Maria Keller found the glassworks?")
+    assert answer.citations[0].paragraph == 1
+    assert answer.level in ("answered", "closest") and not answer.abstained
+    assert 0.5 < answer.probability <= 1
+
+
+def test_only_the_declined_level_is_an_abstention(fresh_engine):
+    doc = fresh_engine.open_text(GLASSWORKS, listed=False)
+    off = doc.ask("How many moons does Jupiter have?")
+    assert off.level == "declined" and off.abstained and off.probability < load_model().decline_below
+    for question in ("Who took over the works?", "When was the town hall rebuilt?"):
+        answer = doc.ask(question)
+        assert answer.abstained == (answer.level == "declined")
+
+
+def test_a_hedged_answer_says_so_in_its_text(fresh_engine):
+    doc = fresh_engine.open_text(GLASSWORKS, listed=False)
+    answers = [doc.ask(q) for q in ("Who founded the glassworks?", "What colour is the town hall facade?",
+                                    "Who designed the town hall?", "Why did she step down?")]
+    for answer in answers:
+        hedged = answer.text.startswith("The closest passage, which may not answer this exactly:")
+        assert hedged == (answer.level == "closest")
+
+
+def test_cli_json_carries_level_and_probability(index_dir):
+    result = run_cli(index_dir, "ask", "--json", "What does military diplomacy refer to?")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["level"] in ("answered", "closest", "declined") and 0 <= answer["probability"] <= 1
+    assert answer["abstained"] == (answer["level"] == "declined")
+
+
+def test_fitting_exports_trees_that_reproduce_scikit_learn(engine, tmp_path):
+    cases = fit.collect(engine, [MINI], foreign_per_article=3)
+    assert set(cases.kind.tolist()) == {"own", "foreign"} and cases.x.shape[1] == len(FEATURES)
+    oof = fit.out_of_fold(cases)                      # two articles: each predicted by the other's model
+    model = fit.fit(cases, oof)                       # raises if the exported trees disagree with sklearn
+    fit.write_model(model, tmp_path / "model.json")
+    again = Model.from_json(json.loads((tmp_path / "model.json").read_text()))
+    assert np.allclose(again.raw(cases.x), model.raw(cases.x), atol=1e-5)
+    assert "reliability" in fit.report(cases, oof, model.answer_at, model.decline_below)
+
+
+def test_the_model_file_is_part_of_the_package():
+    assert MODEL_PATH.exists() and MODEL_PATH.parent.name == "data"
