@@ -97,7 +97,8 @@ def table(results: list[EvalResult]) -> str:
             f"{r.own_abstained:>9.2f}% {r.foreign_abstained:>13.2f}% {r.evidence_hit:>8.2f}%" for r in results]
     first = results[0]
     foot = (f"{first.articles} articles, {first.questions} questions, {first.foreign_questions} foreign questions; "
-            "own abst. = own questions wrongly abstained, foreign abst. = foreign questions rightly abstained, "
+            "own abst. = own questions wrongly declined, foreign abst. = foreign questions rightly declined "
+            "(by the shipped answerability model: in sample for the tune files it was fitted on), "
             "evidence = right first citations whose evidence sentences hold the answer")
     return "\n".join([head, *rows, foot])
 

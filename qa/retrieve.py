@@ -8,10 +8,9 @@ The shipped method ("hybrid") has two stages:
    vectors — for each question token, its best match among the paragraph's tokens, averaged —
    plus small shares of the dense and lexical scores. It sees every word of every sentence,
    so it catches a single answering phrase that pooled vectors blur.
-"dense" and "bm25" are the single signals, kept for the evaluation's side-by-side table.
-
-Confidence (for abstention): the top paragraph's late-interaction score plus the share of the
-question's content words found in it; both are absolute, independent of article length.
+"dense" and "bm25" are the single signals (a `Ranker`), kept for the evaluation's side-by-side table.
+Both stages are written once and applied alike to the question and to the conversation a
+follow-up is searched with. Whether the first paragraph answers is decided by answerability.py.
 """
 
 from __future__ import annotations
