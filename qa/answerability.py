@@ -92,11 +92,9 @@ def features(retriever: Retriever, query: Query, ranking: Ranking, evidence_sent
     top = ranking.top
     lexical = index.lexical
     out = dict.fromkeys(FEATURES, 0.0)
-    dense = retriever.dense_scores(query)
-    raw = lexical.scores(query.terms)
-    best_raw = float(raw.max(initial=0.0))
-    out.update(late=float(ranking.late[0]), dense=float(dense[top]),
-               lexical=float(raw[top] / best_raw) if best_raw > 0 else 0.0, bm25_raw=float(np.log1p(raw[top])),
+    first = ranking.first          # the scores of the query these features are for (see Ranking)
+    out.update(late=float(ranking.late[0]), dense=float(first.dense[top]),
+               lexical=float(first.lexical[top]), bm25_raw=float(np.log1p(first.bm25[top])),
                rerank=float(ranking.scores[0]) if ranking.ranker.value == "hybrid" else 0.0,
                margin=float(ranking.scores[0] - ranking.scores[1]) if len(ranking.scores) > 1 else 0.0)
 

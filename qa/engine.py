@@ -116,7 +116,8 @@ class Document:
         theirs = None
         if context is not None:
             context_late = self._retriever.late_interaction(context, ranking.paragraphs[:1])
-            theirs = answerability.features(self._retriever, context, replace(ranking, late=context_late), evidence)
+            theirs = answerability.features(self._retriever, context,
+                                            replace(ranking, late=context_late, first=ranking.context_first), evidence)
         return Examined(question, hits, context, weight, own, theirs)
 
     def context(self, question: str, query: Query, history: list[str]) -> tuple[Query | None, float]:

@@ -62,6 +62,7 @@ class FirstStage:
 
     dense: np.ndarray
     lexical: np.ndarray          # BM25 / the article's best BM25 for the query
+    bm25: np.ndarray             # raw BM25
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class Ranking:
     scores: np.ndarray
     late: np.ndarray
     ranker: Ranker
+    first: FirstStage                    # the question's first-stage scores of every paragraph
+    context_first: FirstStage | None = None   # the conversation's, when it was searched with one
 
     @property
     def top(self) -> int:
@@ -112,8 +115,8 @@ class Retriever:
         w = self.settings.sentence_weight
         return (1 - w) * whole + w * best_sentence
 
-    def lexical_scores(self, query: Query) -> np.ndarray:
-        scores = self.index.lexical.scores(query.terms)
+    @staticmethod
+    def _relative(scores: np.ndarray) -> np.ndarray:
         top = scores.max(initial=0.0)
         return scores / top if top > 0 else scores
 
@@ -134,7 +137,8 @@ class Retriever:
     # --- ranking --------------------------------------------------------------------------
     def first_stage(self, query: Query) -> FirstStage:
         """Every paragraph's dense and (max-normalised) lexical score for one query."""
-        return FirstStage(self.dense_scores(query), self.lexical_scores(query))
+        bm25 = self.index.lexical.scores(query.terms)
+        return FirstStage(self.dense_scores(query), self._relative(bm25), bm25)
 
     def candidate_scores(self, first: FirstStage) -> np.ndarray:
         return first.dense + self.settings.lexical_weight * first.lexical
@@ -155,15 +159,14 @@ class Retriever:
         paragraphs that fit the question, the one the conversation is about wins (a follow-up's
         own words rarely name what it is about)."""
         ranker = ranker_of(ranker)
-        if ranker is Ranker.DENSE:
-            scores = self.dense_scores(query)
-        elif ranker is Ranker.BM25:
-            scores = self.index.lexical.scores(query.terms)
-        if ranker is not Ranker.HYBRID:
-            order = np.argsort(-scores, kind="stable")
-            return Ranking(order, scores[order].astype(np.float32), self.late_interaction(query, order[:1]), ranker)
-        mixed = context is not None and context_weight > 0
         first = self.first_stage(query)
+        if ranker is not Ranker.HYBRID:
+            scores = first.dense if ranker is Ranker.DENSE else first.bm25
+            order = np.argsort(-scores, kind="stable")
+            return Ranking(order, scores[order].astype(np.float32), self.late_interaction(query, order[:1]), ranker,
+                           first)
+        mixed = context is not None and context_weight > 0
+        context_first = None
         candidate = self.candidate_scores(first)
         if mixed:
             context_first = self.first_stage(context)
@@ -175,7 +178,8 @@ class Retriever:
             context_score, _ = self.rerank_scores(context, context_first, candidates)
             score = score + context_weight * context_score
         by_score = np.argsort(-score, kind="stable")
-        return Ranking(candidates[by_score], score[by_score].astype(np.float32), late[by_score], ranker)
+        return Ranking(candidates[by_score], score[by_score].astype(np.float32), late[by_score], ranker, first,
+                       context_first)
 
     def sentence_scores(self, query: Query, paragraph: int) -> np.ndarray:
         """Evidence score of each sentence of a paragraph: its cosine to the question (a sentence
