@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
-import streamlit as st
+import json
 
-from qa import Answer, Engine, QAError, Settings
+import streamlit as st
+import streamlit.components.v1 as components
+
+from qa import Answer, Document, Engine, QAError, Settings
+from qa import chat
+from qa.chat import Turn
 from qa.engine import DEFAULT_ID
 from qa.export import chat_markdown
-from qa.extract import SUFFIXES
+from qa.extract import MAX_BYTES, SUFFIXES
 from qa.feedback import FeedbackStore
-from qa.highlight import anchor, escape, highlight, reader_html
+from qa.highlight import anchor, escape, first_words, highlight, reader_html, reader_window
 
-st.set_page_config(page_title="Ask the article", page_icon="📄", layout="wide")
-st.markdown("""<style>
-mark{background:#ffe58f;padding:0 .1em;border-radius:2px}
-.para{margin:0 0 .8em 0;padding:.3em .5em;border-left:3px solid transparent}
-.para.cited{border-left-color:#f0b429;background:#fffbea}
-.pnum{font-weight:600;color:#888;margin-right:.3em}
-</style>""", unsafe_allow_html=True)
 READER_MAX = 300            # paragraphs drawn at once in the reader pane
+STYLE = """<style>
+mark{background:#ffe58f;padding:0 .1em;border-radius:2px}
+.para{margin:0 0 .8em 0;padding:.3em .5em;border-left:3px solid transparent;scroll-margin-top:4.5rem}
+.para.cited{border-left-color:#f0b429;background:#fffbea}
+.para:target,.para.landed{animation:landed 2.5s ease-out}
+@keyframes landed{0%{background:#ffd666;box-shadow:0 0 0 3px #f0b429}100%{box-shadow:none}}
+.pnum{font-weight:600;color:#888;margin-right:.3em}
+.gap{color:#999;font-size:.85em;text-align:center;margin:.4em 0 1em}
+/* A narrow screen stacks the columns: the reader comes first, in a shorter pane, so it is not
+   under the whole chat. */
+@media (max-width: 640px){
+  div[data-testid="stHorizontalBlock"]:has(.reader-pane){flex-direction:column-reverse}
+  div[data-testid="stVerticalBlock"]:has(> div .reader-pane) div[style*="height: 640px"]{height:45vh !important}
+}
+</style>"""
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
@@ -29,6 +42,18 @@ def get_engine() -> Engine:
 @st.cache_resource
 def get_feedback() -> FeedbackStore:
     return FeedbackStore(get_engine().settings.feedback_path)
+
+
+def turns() -> list[Turn]:
+    return st.session_state.setdefault("turns", [])
+
+
+# --- the answer --------------------------------------------------------------------------------
+def render_citation(c, evidence: list[str], note: str = "") -> None:
+    with st.container(border=True):
+        st.markdown(f"<a href='#{anchor(c.paragraph)}' class='cite'><b>¶{c.paragraph}</b></a> · "
+                    f"score {c.score:.2f}{note}", unsafe_allow_html=True)
+        st.markdown(f"<div class='paragraph'>{highlight(c.text, evidence)}</div>", unsafe_allow_html=True)
 
 
 def render_answer(answer: Answer) -> None:
@@ -44,23 +69,28 @@ def render_answer(answer: Answer) -> None:
     else:
         st.markdown(f"<div class='answer'>{escape(answer.text)}</div>", unsafe_allow_html=True)
         st.caption(f"Answered · {chance}")
-    label = "Closest paragraphs (weak matches)" if answer.abstained else "Cited paragraphs"
-    st.caption(label)
-    for c in answer.citations:
-        weak = " · weak match" if answer.abstained else ""
-        with st.container(border=True):
-            st.markdown(f"<a href='#{anchor(c.paragraph)}' class='cite'><b>¶{c.paragraph}</b></a> · "
-                        f"score {c.score:.2f}{weak}", unsafe_allow_html=True)
-            # A weak match has no evidence worth pointing at: shown plain, not highlighted.
-            evidence = [] if answer.abstained else c.evidence
-            st.markdown(f"<div class='paragraph'>{highlight(c.text, evidence)}</div>", unsafe_allow_html=True)
+    if not answer.citations:
+        return
+    if answer.abstained:
+        # Weak matches: nothing in them is evidence worth pointing at, so none is highlighted.
+        st.caption("Closest paragraphs (weak matches)")
+        for c in answer.citations:
+            render_citation(c, [], " · weak match")
+        return
+    st.caption("Cited paragraph")
+    first, *others = answer.citations
+    render_citation(first, first.evidence)          # only the answering evidence is highlighted
+    if others:
+        with st.expander("Other paragraphs: " + ", ".join(f"¶{c.paragraph} (score {c.score:.2f})" for c in others)):
+            for c in others:
+                render_citation(c, [])
 
 
 def save_feedback(i: int, kind: str) -> None:
     """Store 👍/👎 ("vote") or the paragraph the user picked as the right one ("right"), read
     from the widgets' state when they are used."""
-    turn = st.session_state["turns"][i]
-    answer: Answer = turn["answer"]
+    turn = turns()[i]
+    answer = turn.answer
     vote = right = None
     if kind == "vote":
         value = st.session_state.get(f"vote-{i}")
@@ -68,37 +98,79 @@ def save_feedback(i: int, kind: str) -> None:
     else:
         right = st.session_state.get(f"right-{i}")
     try:
-        get_feedback().record(st.session_state["article_id"], answer.question, turn["history"], answer.searched,
-                              answer.citations[0].paragraph, vote=vote, right=right)
+        get_feedback().record(st.session_state["article_id"], answer.question, list(turn.history),
+                              answer.searched, answer.citations[0].paragraph, vote=vote, right=right)
     except QAError as exc:
         st.toast(str(exc), icon="⚠️")
     else:
         st.toast("Thanks — feedback saved.")
 
 
-def render_feedback(i: int, paragraphs: int) -> None:
+def render_feedback(i: int, answer: Answer, paragraphs: list[str]) -> None:
     left, right = st.columns([1, 3])
     with left:
         st.feedback("thumbs", key=f"vote-{i}", on_change=save_feedback, args=(i, "vote"))
     with right:
         with st.popover("Wrong paragraph?"):
-            st.selectbox("The right paragraph is", list(range(1, paragraphs + 1)),
-                         format_func=lambda n: f"¶{n}", key=f"right-{i}")
+            cited = answer.citations[0].paragraph if answer.citations else 1
+            order = list(range(cited, len(paragraphs) + 1)) + list(range(1, cited))   # from the cited one on
+            st.selectbox("The right paragraph is", order, key=f"right-{i}",
+                         format_func=lambda n: f"¶{n} — {first_words(paragraphs[n - 1])}")
             st.button("Save", key=f"save-right-{i}", on_click=save_feedback, args=(i, "right"))
 
 
-def render_reader(paragraphs: list[str], answer: Answer | None) -> None:
-    cited = {c.paragraph: ([] if answer.abstained else c.evidence) for c in answer.citations} if answer else {}
-    first = 1
-    if len(paragraphs) > READER_MAX:
-        top = min(cited) if cited else 1
-        first = max(1, min(top - 5, len(paragraphs) - READER_MAX + 1))
-        st.caption(f"¶{first}–¶{first + READER_MAX - 1} of {len(paragraphs)}, around the citations.")
+def render_chat(doc: Document) -> None:
+    for i, turn in enumerate(turns()):
+        with st.chat_message("user"):
+            st.text(turn.question)
+        with st.chat_message("assistant"):
+            if turn.answer is None:
+                st.error(turn.error)
+            else:
+                render_answer(turn.answer)
+                render_feedback(i, turn.answer, doc.paragraphs)
+
+
+# --- the reader --------------------------------------------------------------------------------
+def render_reader(paragraphs: list[str], chat_turns: list[Turn]) -> None:
+    """The article, its latest answer's citations marked (the answering evidence highlighted);
+    a long article is drawn around them, with every paragraph any answer cites, so that each
+    ¶ link of the chat lands."""
+    st.markdown("<span class='reader-pane'></span>", unsafe_allow_html=True)
+    answer = chat.last_answer(chat_turns)
+    cited: dict[int, list[str]] = {}
+    if answer is not None:
+        for n, c in enumerate(answer.citations):
+            cited[c.paragraph] = c.evidence if n == 0 and not answer.abstained else []
+    linked = list(cited) + [c.paragraph for t in chat_turns if t.answer for c in t.answer.citations]
+    shown = reader_window(len(paragraphs), linked, READER_MAX)
+    if len(shown) < len(paragraphs):
+        st.caption(f"{len(shown)} of {len(paragraphs)} paragraphs shown, around the citations.")
     with st.container(height=640, border=True):
-        st.markdown(reader_html(paragraphs[first - 1:first - 1 + READER_MAX], cited, first),
-                    unsafe_allow_html=True)
+        st.markdown(reader_html(paragraphs, cited, shown), unsafe_allow_html=True)
+    if answer is not None and answer.citations:
+        scroll_reader_to(answer.citations[0].paragraph, len(chat_turns))
 
 
+def scroll_reader_to(paragraph: int, turn: int) -> None:
+    """Scroll the reader pane (only it, not the page) to a paragraph and mark it briefly. `turn`
+    makes each answer's script new, so it runs once per answer, not on every rerun."""
+    components.html(f"""<script>/* turn {turn} */
+    const target = {json.dumps(anchor(paragraph))};
+    function go(tries) {{
+      const doc = window.parent.document, el = doc.getElementById(target);
+      if (!el) {{ if (tries > 0) setTimeout(() => go(tries - 1), 100); return; }}
+      let box = el.parentElement;
+      while (box && !(box.scrollHeight > box.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(box).overflowY)))
+        box = box.parentElement;
+      if (box) box.scrollTop += el.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      el.classList.remove('landed'); void el.offsetWidth; el.classList.add('landed');
+    }}
+    go(30); setTimeout(() => go(0), 600);     // again once the page has settled
+    </script>""", height=0)
+
+
+# --- the sidebar -------------------------------------------------------------------------------
 def new_chat() -> None:
     st.session_state["turns"] = []
     for key in [k for k in st.session_state if str(k).startswith(("vote-", "right-"))]:
@@ -138,18 +210,22 @@ def add_article(kind: str, upload_key: str = "") -> None:
     st.session_state["select_next"] = doc.id
     if kind == "upload":
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1   # a fresh, empty uploader
+    else:
+        st.session_state["clear_paste"] = True        # the paste form starts empty for the next article
     st.session_state["notice"] = f"Added “{doc.title or 'Untitled'}” ({len(doc.paragraphs)} paragraphs)."
     st.rerun()
 
 
-engine = get_engine()
-if "notice" in st.session_state:
-    st.toast(st.session_state.pop("notice"), icon="✅")
-if "select_next" in st.session_state:           # set before the selectbox exists in this run
-    st.session_state["article_id"] = st.session_state.pop("select_next")
-    new_chat()
+def remove_article(article_id: str) -> None:
+    try:
+        get_engine().remove(article_id)
+    except QAError as exc:
+        st.session_state["notice_error"] = str(exc)
+    else:
+        st.session_state["select_next"] = DEFAULT_ID
 
-with st.sidebar:
+
+def render_articles(engine: Engine) -> str:
     st.header("Articles")
     try:
         entries = {e.id: e for e in engine.articles()}
@@ -160,69 +236,81 @@ with st.sidebar:
         st.session_state["article_id"] = DEFAULT_ID
     article_id = st.selectbox("Article", list(entries), key="article_id", on_change=new_chat,
                               format_func=lambda i: entries[i].title or "Untitled")
-    st.caption(f"{entries[article_id].paragraphs} paragraphs · {entries[article_id].source}")
-    if article_id != DEFAULT_ID and st.button("Remove this article"):
-        try:
-            engine.remove(article_id)
-        except QAError as exc:
-            st.error(str(exc))
-        else:
-            st.session_state["select_next"] = DEFAULT_ID
-            st.rerun()
+    st.caption(f"{entries[article_id].paragraphs} paragraphs · {escape(entries[article_id].source)}",
+               unsafe_allow_html=True)
+    if article_id != DEFAULT_ID:
+        with st.popover("Remove this article"):
+            st.write("This deletes the article's text and index from the library.")
+            st.button("Yes, remove it", key="confirm-remove", type="primary", on_click=remove_article,
+                      args=(article_id,))
     with st.expander("Add an article", expanded=False):
         upload_tab, paste_tab = st.tabs(["Upload a file", "Paste text"])
         with upload_tab:
             # Indexing starts as soon as a file has arrived: its on_change fires once the upload
             # is complete (a separate button could be clicked while it was still on its way).
             key = f"upload-{st.session_state.get('upload_round', 0)}"
-            st.file_uploader("A .txt, .md, .html or .pdf file (up to 20 MB): it is added when dropped",
+            st.file_uploader("A .txt, .md, .html or .pdf file: it is added when dropped",
                              type=[s.lstrip(".") for s in SUFFIXES], key=key, on_change=queue_upload, args=(key,))
             if st.session_state.pop("pending_upload", None) == key and st.session_state.get(key) is not None:
                 add_article("upload", key)
         with paste_tab:
             st.text_input("Title (optional)", key="paste_title")
-            st.text_area("Text (blank lines separate paragraphs)", key="paste_text", height=180)
+            st.text_area(f"Text (blank lines separate paragraphs; up to {MAX_BYTES // 10**6} MB)",
+                         key="paste_text", height=180)
             if st.button("Add the text"):
                 add_article("paste")
+    return article_id
 
-try:
-    with st.spinner("Opening the article…"):
-        doc = engine.open_id(article_id)
-except QAError as exc:
-    st.error(str(exc))
-    st.stop()
 
-turns: list[dict] = st.session_state.setdefault("turns", [])
-if question := st.chat_input("Ask a question about the article"):
-    history = [t["question"] for t in turns if "answer" in t]
-    try:
-        with st.spinner("Searching the article…"):
-            turns.append({"question": question, "history": history,
-                          "answer": doc.ask(question, history=history, top_k=st.session_state.get("top_k"))})
-    except QAError as exc:
-        turns.append({"question": question, "history": history, "error": str(exc)})
-
-with st.sidebar:
+def render_settings(engine: Engine, doc: Document) -> None:
     st.header("Settings")
     st.slider("Cited paragraphs", min_value=1, max_value=max(2, min(8, len(doc.paragraphs))),
               value=min(engine.settings.top_k, len(doc.paragraphs)), key="top_k")
     st.button("New chat", on_click=new_chat)
-    st.download_button("Export chat", disabled=not turns, file_name="chat.md", mime="text/markdown",
-                       data=chat_markdown(doc.title, [(t["question"], t.get("answer"), t.get("error")) for t in turns]))
+    st.download_button("Export chat", disabled=not turns(), file_name="chat.md", mime="text/markdown",
+                       data=chat_markdown(doc.title, turns()))
 
-st.title(doc.title or "Untitled article")
-chat, reader = st.columns([3, 2], gap="large")
-with chat:
-    for i, turn in enumerate(turns):
-        with st.chat_message("user"):
-            st.text(turn["question"])
-        with st.chat_message("assistant"):
-            if turn.get("error"):
-                st.error(turn["error"])
-            else:
-                render_answer(turn["answer"])
-                render_feedback(i, len(doc.paragraphs))
-with reader:
-    st.subheader("The article")
-    answered = [t["answer"] for t in turns if "answer" in t]
-    render_reader(doc.paragraphs, answered[-1] if answered else None)
+
+def start_of_run() -> None:
+    """What the previous run asked for before any widget exists: notices, the article to switch
+    to, an emptied paste form."""
+    if "notice" in st.session_state:
+        st.toast(st.session_state.pop("notice"), icon="✅")
+    if "notice_error" in st.session_state:
+        st.toast(st.session_state.pop("notice_error"), icon="⚠️")
+    if "select_next" in st.session_state:
+        st.session_state["article_id"] = st.session_state.pop("select_next")
+        new_chat()
+    if st.session_state.pop("clear_paste", False):
+        st.session_state["paste_title"] = ""
+        st.session_state["paste_text"] = ""
+
+
+def main() -> None:
+    st.set_page_config(page_title="Ask the article", page_icon="📄", layout="wide")
+    st.markdown(STYLE, unsafe_allow_html=True)
+    engine = get_engine()
+    start_of_run()
+    with st.sidebar:
+        article_id = render_articles(engine)
+    try:
+        with st.spinner("Opening the article…"):
+            doc = engine.open_id(article_id)
+    except QAError as exc:
+        st.error(str(exc))
+        st.stop()
+    if question := st.chat_input("Ask a question about the article"):
+        with st.spinner("Searching the article…"):
+            turns().append(chat.ask(doc, turns(), question, st.session_state.get("top_k")))
+    with st.sidebar:
+        render_settings(engine, doc)
+    st.title(doc.title or "Untitled article", anchor=False)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        render_chat(doc)
+    with right:
+        st.subheader("The article", anchor=False)
+        render_reader(doc.paragraphs, turns())
+
+
+main()

@@ -3,7 +3,7 @@ cited paragraphs quoted with their numbers."""
 
 from __future__ import annotations
 
-from .records import Answer
+from .chat import Turn
 
 
 LEVELS = {"answered": "Answered", "closest": "Closest passage, may not answer exactly", "declined": "Not answered"}
@@ -13,13 +13,13 @@ def _quote(text: str) -> str:
     return "\n".join("> " + line if line else ">" for line in text.splitlines() or [""])
 
 
-def chat_markdown(title: str, turns: list[tuple[str, Answer | None, str | None]]) -> str:
-    """`turns`: (question, answer, error) — the answer None when the question got an error."""
+def chat_markdown(title: str, turns: list[Turn]) -> str:
     out = [f"# Chat about “{title or 'Untitled article'}”", ""]
-    for n, (question, answer, error) in enumerate(turns, 1):
-        out += [f"## {n}. {question}", ""]
+    for n, turn in enumerate(turns, 1):
+        answer = turn.answer
+        out += [f"## {n}. {turn.question}", ""]
         if answer is None:
-            out += [f"*Not answered: {error or 'error'}*", ""]
+            out += [f"*Not answered: {turn.error or 'error'}*", ""]
             continue
         if answer.context:
             out += [f"*Searched for: {answer.searched}*", ""]

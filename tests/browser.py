@@ -65,13 +65,13 @@ def chromium_page(height: int = 1000):
             browser.close()
 
 
-def ask(page, question: str, turn: int, citations: int = 3, timeout_ms: int = 90_000) -> None:
+def ask(page, question: str, turn: int, timeout_ms: int = 90_000) -> None:
     """Type a question into the chat box and wait until the assistant's answer of that turn
-    shows all its cited paragraphs (Streamlit renders a reply piece by piece)."""
+    is drawn to its end, the feedback row (Streamlit renders a reply piece by piece)."""
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     box.press("Enter")
     page.wait_for_function(
-        """([n, k]) => { const m = document.querySelectorAll('[data-testid=stChatMessage]')[n];
-                         return m && (m.innerText.match(/· score/g) || []).length >= k; }""",
-        arg=[2 * turn + 1, citations], timeout=timeout_ms)
+        """n => { const m = document.querySelectorAll('[data-testid=stChatMessage]')[n];
+                  return m && m.innerText.includes('Wrong paragraph?'); }""",
+        arg=2 * turn + 1, timeout=timeout_ms)

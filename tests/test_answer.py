@@ -3,7 +3,7 @@ import re
 import pytest
 
 from qa import QAError
-from qa.highlight import escape, highlight, spans
+from qa.highlight import escape, highlight, reader_html, reader_window, spans
 from seed_questions import OFF_TOPIC, ON_TOPIC
 
 
@@ -60,3 +60,19 @@ def test_evidence_spans_are_found_in_reading_order_and_overlaps_merged():
     assert spans(paragraph, ["Third one.", "First one."]) == [(0, 10), (23, 33)]
     assert spans(paragraph, ["First one. Second", "Second one."]) == [(0, 22)]
     assert spans(paragraph, ["Not there."]) == []
+
+
+def test_a_paragraph_that_is_all_evidence_is_not_marked_all_over():
+    assert "<mark>" not in highlight("The ferry leaves every hour.", ["The ferry leaves every hour."])
+    assert highlight("The ferry leaves every hour. It is red. It was built in 1901 at the yard.",
+                     ["The ferry leaves every hour."]).startswith("<mark>")
+
+
+def test_the_reader_window_holds_every_citation_of_a_long_article():
+    assert reader_window(40, [30, 2], 300) == list(range(1, 41))                  # short: all of it
+    shown = reader_window(5000, [2400, 12, 4990], 300)
+    assert 2395 in shown and 2394 not in shown and 2694 in shown and 2695 not in shown and 2400 in shown and 12 in shown and 4990 in shown
+    assert len(shown) == 302 and shown == sorted(shown)
+    html = reader_html([f"Paragraph {n}." for n in range(1, 5001)], {2400: ["Paragraph 2400."], 12: []}, shown)
+    assert "id='para-12' class='para cited'" in html and "id='para-4990' class='para'" in html
+    assert "⋯ ¶1–¶11 not shown ⋯" in html and "⋯ ¶13–¶2394 not shown ⋯" in html and "¶4991–¶5000 not shown" in html

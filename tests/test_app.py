@@ -74,6 +74,8 @@ def test_pasted_article_is_added_asked_switched_and_removed(app):
     _sidebar_button(app, "Add the text").click().run()
     assert not app.exception and not app.error
     assert app.title[0].value == "Harbour"
+    # the form is empty for the next article: nothing of this one is added to it
+    assert app.sidebar.text_input(key="paste_title").value == "" and app.sidebar.text_area(key="paste_text").value == ""
     added = app.sidebar.selectbox(key="article_id").value
     assert added.startswith("art-") and "Harbour" in app.sidebar.selectbox(key="article_id").options
 
@@ -87,7 +89,7 @@ def test_pasted_article_is_added_asked_switched_and_removed(app):
     app.sidebar.selectbox(key="article_id").set_value("default").run()     # switching: a fresh chat
     assert app.title[0].value.startswith("The Genie’s Out of the Bottle") and not app.chat_message
     app.sidebar.selectbox(key="article_id").set_value(added).run()
-    _sidebar_button(app, "Remove this article").click().run()
+    app.button(key="confirm-remove").click().run()          # inside the "Remove this article" popover
     assert not app.exception
     assert app.sidebar.selectbox(key="article_id").value == "default"
     assert "Harbour" not in app.sidebar.selectbox(key="article_id").options
@@ -130,7 +132,10 @@ def test_feedback_is_saved_and_the_chat_exports(app, data_dir):
     question = "What does military diplomacy refer to?"
     app.chat_input[0].set_value(question).run()
     app.get("feedback")[0].set_value(1).run()
-    app.selectbox(key="right-0").set_value(2)
+    choices = app.selectbox(key="right-0")
+    assert choices.options[0].startswith("¶3 — ") and choices.options[1].startswith("¶4 — ")  # from the cited one on
+    assert choices.options[-1].startswith("¶2 — ")
+    choices.set_value(2)
     app.button(key="save-right-0").click().run()
     assert not app.exception
     saved = [f for f in FeedbackStore(data_dir / "feedback.sqlite3").entries("default") if f.question == question]

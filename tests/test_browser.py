@@ -80,8 +80,42 @@ def test_uploaded_pdf_is_added_and_answers_about_it(page, tmp_path):
 
     ask(page, "When was the light automated?", turn=0)
     answer = page.locator('[data-testid="stChatMessage"]').nth(1)
-    assert "[¶3]" in answer.inner_text()
-    assert "automated in 1988" in answer.locator("mark").first.inner_text()
+    assert "[¶3]" in answer.inner_text() and "automated in 1988" in answer.inner_text()
+    # a one-sentence paragraph is all evidence: it is shown cited, not marked yellow all over
+    assert answer.locator("mark").count() == 0
+    page.locator("#para-3.cited").wait_for(timeout=10_000)
 
     page.get_by_role("button", name="Remove this article").click()               # leave the library as found
+    page.get_by_role("button", name="Yes, remove it").click()
+    page.locator("h1", has_text="The Genie’s Out of the Bottle").wait_for(timeout=60_000)
+
+
+IN_BOX = """n => { const p = document.getElementById('para-' + n); if (!p) return false; let box = p.parentElement;
+    while (box && !(box.scrollHeight > box.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(box).overflowY)))
+        box = box.parentElement;
+    const b = box.getBoundingClientRect(), r = p.getBoundingClientRect();
+    return r.top >= b.top - 1 && r.top < b.bottom - 20 && r.top > 60; }"""      # in the pane, below the page header
+
+
+def test_in_a_long_article_the_reader_follows_the_answer_and_every_link_lands(page, tmp_path):
+    log = [f"Day {n} of the keeper's log: the wind was moderate, the lamp was trimmed at dusk and the "
+           f"tide came in as the tables said." for n in range(1, 401)]
+    log[19] = "On day 20 the supply boat brought forty gallons of colza oil and a new clockwork for the lens."
+    log[389] = "On day 390 a seal pup was found asleep on the landing stage and the keepers named it Bramble."
+    path = tmp_path / "keepers-log.txt"
+    path.write_text("Keeper's log\n\n" + "\n\n".join(log), encoding="utf-8")
+    page.get_by_text("Add an article").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.locator("h1", has_text="Keeper's log").wait_for(timeout=90_000)
+
+    ask(page, "What did the supply boat bring?", turn=0)
+    ask(page, "What did the keepers name the seal pup?", turn=1)
+    assert "[¶390]" in page.locator('[data-testid="stChatMessage"]').nth(3).inner_text()
+    page.wait_for_function(IN_BOX, arg=390, timeout=10_000)       # the reader scrolled to the newest answer
+    assert not page.evaluate(IN_BOX, 20)
+    page.locator("a.cite", has_text="¶20").first.click()          # the first answer's citation, far away
+    page.wait_for_function(IN_BOX, arg=20, timeout=10_000)
+
+    page.get_by_role("button", name="Remove this article").click()
+    page.get_by_role("button", name="Yes, remove it").click()
     page.locator("h1", has_text="The Genie’s Out of the Bottle").wait_for(timeout=60_000)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import ROOT
-from qa import conversations, followup
+from qa import chat, conversations, followup
 from qa.export import chat_markdown
 from qa.feedback import FeedbackStore
 from qa.followup import signals
@@ -89,13 +89,21 @@ def test_a_pointing_follow_up_about_the_default_article_finds_its_paragraph(seed
     assert answer.citations[0].paragraph == 2 and not answer.abstained
 
 
+def test_a_chat_asks_with_the_answered_questions_and_keeps_failed_ones_as_messages(city):
+    turns = []
+    for question in ["Who founded the glassworks?", "   ", "When did she step down?"]:
+        turns.append(chat.ask(city, turns, question))
+    assert turns[1].answer is None and "type a question" in turns[1].error
+    assert turns[2].history == ("Who founded the glassworks?",)          # the failed turn is not history
+    assert turns[2].answer.citations[0].paragraph == 4
+    assert chat.last_answer(turns) is turns[2].answer
+
+
 def test_export_has_questions_answers_markers_and_quoted_paragraphs(city):
-    first = city.ask("Who founded the glassworks?")
-    second = city.ask("When did she step down?", history=["Who founded the glassworks?"])
-    off = city.ask("How do I bake sourdough bread?")
-    md = chat_markdown("Lindau", [("Who founded the glassworks?", first, None),
-                                  ("When did she step down?", second, None),
-                                  ("How do I bake sourdough bread?", off, None), ("   ", None, "Please type a question.")])
+    turns = []
+    for question in ["Who founded the glassworks?", "When did she step down?", "How do I bake sourdough bread?", "   "]:
+        turns.append(chat.ask(city, turns, question))
+    md = chat_markdown("Lindau", turns)
     assert md.startswith("# Chat about “Lindau”")
     assert "## 1. Who founded the glassworks?" in md and "## 2. When did she step down?" in md
     assert "[¶3]" in md and "[¶4]" in md
