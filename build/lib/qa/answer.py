@@ -1,0 +1,43 @@
+"""Turn retrieved paragraphs into an answer: evidence sentences with [¶n] markers, hedged when
+they may not answer exactly, or a plain statement that the article does not cover it."""
+
+from __future__ import annotations
+
+from .answerability import Level, Verdict
+from .records import Answer, Citation, Hit
+from .settings import Settings
+
+ABSTAIN_TEXT = ("The article does not seem to cover this. "
+                "The closest paragraphs are shown below, but they are weak matches.")
+HEDGE_TEXT = "The closest passage, which may not answer this exactly:"
+_SECOND_SOURCE_MARGIN = 0.04
+
+
+def evidence(hit: Hit, sentences: list[str], max_evidence: int, margin: float) -> list[str]:
+    """The best sentence of the paragraph, plus runners-up within `margin`, in reading order."""
+    if not hit.sentence_order:
+        return []
+    best = hit.sentence_scores[0]
+    chosen = [i for i, s in zip(hit.sentence_order, hit.sentence_scores)
+              if s >= best - margin][:max_evidence]
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def compose(question: str, hits: list[Hit], paragraphs: tuple[str, ...], sentences: list[list[str]],
+            settings: Settings, verdict: Verdict) -> Answer:
+    """The answer at the verdict's level: the evidence with [¶n] (answered), the same evidence
+    hedged (closest passage), or a plain "does not seem to cover this" (declined)."""
+    citations = [Citation(paragraph=h.index + 1, text=paragraphs[h.index], score=h.score,
+                          evidence=evidence(h, sentences[h.index], settings.max_evidence,
+                                            settings.evidence_margin)) for h in hits]
+    level = verdict.level if hits else Level.DECLINED
+    common = dict(question=question, citations=citations, probability=verdict.probability, level=level.value)
+    if level is Level.DECLINED:
+        return Answer(text=ABSTAIN_TEXT, abstained=True, **common)
+    parts = [f"{' '.join(citations[0].evidence)} [¶{citations[0].paragraph}]"]
+    if len(citations) > 1 and citations[1].score >= citations[0].score - _SECOND_SOURCE_MARGIN:
+        parts.append(f"{citations[1].evidence[0]} [¶{citations[1].paragraph}]")
+    text = " ".join(parts)
+    if level is Level.CLOSEST:
+        text = f"{HEDGE_TEXT} {text}"
+    return Answer(text=text, abstained=False, **common)

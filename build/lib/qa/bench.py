@@ -1,0 +1,152 @@
+"""`qa bench`: index build, ask latency, cold start and fast-path parity, measured in one process.
+
+Every speed figure comes with a plain baseline run in the same process (a plain fp32
+SentenceTransformer.encode), and is reported as a ratio to it: timings on shared machines are
+noisy, ratios much less so.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Embedder
+from .engine import Engine
+from .evaluate import load_squad
+from .settings import Settings
+
+DEFAULT_QUESTIONS = [
+    "What did Peskov warn about?", "Who is practicing a balancing act?", "What is drone diplomacy?",
+    "Can Ankara restrain Kiev?", "Which countries bought Turkish drones?", "What did the ambassadors demand?",
+    "Whose military superiority does Turkey want to balance?", "What is the Lublin Triangle?",
+]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def _time_each(fn, items) -> list[float]:
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def bench_article(squad: Path, size: int) -> tuple[list[str], list[str]]:
+    """~`size` paragraphs of the SQuAD file in order, and the questions about them."""
+    paragraphs, questions = [], []
+    for article in load_squad(squad):
+        for i, context in enumerate(article["contexts"]):
+            if len(paragraphs) >= size:
+                return paragraphs, questions
+            paragraphs.append(context)
+            questions.extend(q for (_, q, gold, _) in article["questions"] if gold == i)
+    return paragraphs, questions
+
+
+def cold_start(index_dir: Path) -> float:
+    """Seconds from a new Python process to its first answer on the default article (index built)."""
+    code = ("import time; t=time.perf_counter(); from qa import Engine, Settings; "
+            f"Engine(Settings(index_dir={str(index_dir)!r})).open_default().ask('What is drone diplomacy?'); "
+            "print(time.perf_counter()-t)")
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return time.perf_counter() - start if result.stdout else float("nan")
+
+
+def run(settings: Settings, squad: Path, size: int = 600, asks: int = 200, with_eval: bool = True,
+        log=print) -> dict:
+    from sentence_transformers import SentenceTransformer
+
+    from .embed import bundled_model_path
+
+    paragraphs, questions = bench_article(squad, size)
+    text = "\n\n".join(paragraphs)
+    questions = (questions * (asks // max(len(questions), 1) + 1))[:asks]
+    plain = SentenceTransformer(str(bundled_model_path()), device="cpu")     # the baseline
+    plain.encode(paragraphs[:16], show_progress_bar=False)                     # warm-up
+    fig: dict = {"paragraphs": len(paragraphs)}
+
+    log(f"plain fp32 encode of {len(paragraphs)} paragraphs…")
+    start = time.perf_counter()
+    plain_vectors = plain.encode(paragraphs, show_progress_bar=False, normalize_embeddings=True)
+    fig["plain_encode_s"] = time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = Engine(replace(settings, index_dir=Path(tmp) / "index"))
+        fig["precision"] = engine.embedder.precision
+        engine.embedder.encode(paragraphs[:16])                                   # warm-up
+        log(f"index build ({engine.embedder.precision})…")
+        start = time.perf_counter()
+        doc = engine.open_text(text)
+        fig["build_s"] = time.perf_counter() - start
+        fig["build_paragraphs_per_s"] = len(paragraphs) / fig["build_s"]
+        fig["build_speedup_vs_plain_encode"] = fig["plain_encode_s"] / fig["build_s"]
+
+        fast_vectors = engine.embedder.encode(paragraphs)
+        fig["parity_mean_cosine"] = float((fast_vectors * plain_vectors).sum(axis=1).mean())
+        fig["parity_min_cosine"] = float((fast_vectors * plain_vectors).sum(axis=1).min())
+
+        log("ask latency…")
+        plain_query = _time_each(lambda q: plain.encode([q], show_progress_bar=False), questions)
+        default = engine.open_default()
+        for d in (default, doc):
+            for q in questions[:10]:
+                d.ask(q)                                                       # warm-up
+        ask_default = _time_each(default.ask, (DEFAULT_QUESTIONS * (asks // len(DEFAULT_QUESTIONS) + 1))[:asks])
+        ask_big = _time_each(doc.ask, questions)
+        plain_query += _time_each(lambda q: plain.encode([q], show_progress_bar=False), questions)
+        fig["plain_query_encode_p50_ms"] = 1000 * statistics.median(plain_query)
+        for name, times in (("default", ask_default), ("600", ask_big)):
+            fig[f"ask_{name}_p50_ms"] = 1000 * _percentile(times, 50)
+            fig[f"ask_{name}_p95_ms"] = 1000 * _percentile(times, 95)
+            fig[f"ask_{name}_p50_vs_plain_query_encode"] = fig[f"ask_{name}_p50_ms"] / fig["plain_query_encode_p50_ms"]
+
+        log("cold start…")
+        engine.open_default()
+        fig["cold_start_s"] = cold_start(engine.settings.index_dir)
+
+    if with_eval:
+        from .evaluate import evaluate
+
+        for precision in (fig["precision"], "fp32") if fig["precision"] != "fp32" else ("fp32",):
+            log(f"R@1 on {squad.name} ({precision})…")
+            with tempfile.TemporaryDirectory() as tmp:
+                e = Engine(replace(settings, index_dir=Path(tmp), precision=precision))
+                fig[f"recall_at_1_{precision}"] = evaluate(e, squad, "hybrid").recall_at_1
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in fig.items()}
+
+
+def table(fig: dict) -> str:
+    rows = [
+        ("index build, %d paragraphs (%s)" % (fig["paragraphs"], fig["precision"]),
+         f"{fig['build_s']:.2f} s = {fig['build_paragraphs_per_s']:.0f} paragraphs/s",
+         f"{fig['build_speedup_vs_plain_encode']:.2f}x faster than plain fp32 encode ({fig['plain_encode_s']:.2f} s)"),
+        ("ask, default article", f"p50 {fig['ask_default_p50_ms']:.1f} ms, p95 {fig['ask_default_p95_ms']:.1f} ms",
+         f"{fig['ask_default_p50_vs_plain_query_encode']:.2f}x one plain fp32 query encode"),
+        ("ask, %d-paragraph article" % fig["paragraphs"], f"p50 {fig['ask_600_p50_ms']:.1f} ms, p95 {fig['ask_600_p95_ms']:.1f} ms",
+         f"{fig['ask_600_p50_vs_plain_query_encode']:.2f}x one plain fp32 query encode ({fig['plain_query_encode_p50_ms']:.1f} ms)"),
+        ("cold start (process → first answer)", f"{fig['cold_start_s']:.2f} s", ""),
+        ("fast-path parity with fp32", f"mean cosine {fig['parity_mean_cosine']:.5f}", f"min {fig['parity_min_cosine']:.5f}"),
+    ]
+    if "recall_at_1_fp32" in fig:
+        fast = fig.get(f"recall_at_1_{fig['precision']}", fig["recall_at_1_fp32"])
+        rows.append(("R@1, tune file", f"{fig['precision']} {fast:.2f}", f"fp32 {fig['recall_at_1_fp32']:.2f}"))
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"{a:<{width}}  {b:<34} {c}" for a, b, c in rows)
+
+
+def main(settings: Settings, squad: Path, as_json: bool, with_eval: bool) -> None:
+    fig = run(settings, squad, with_eval=with_eval, log=lambda m: print(m, file=sys.stderr, flush=True))
+    print(json.dumps(fig, indent=2) if as_json else table(fig))

@@ -1,0 +1,163 @@
+"""Follow-up retrieval on multi-turn conversations: R@1 of each kind of turn, asked with the
+chat's history and without it.
+
+File format (tests/data/conversations.json):
+  {"articles": [{"id", "title", "paragraphs": [...]}],
+   "conversations": [{"article": id or "default", "history": [earlier questions, not scored] (optional),
+                      "turns": [{"q", "kind": first|follow-up|topic-change|unanswerable,
+                                 "paragraph": n (1-based; 0 for unanswerable), "answer"}]}]}
+An unanswerable turn is right when the answer abstains.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import DEFAULT_ID, Document, Engine
+from .errors import QAError
+
+KINDS = ("first", "follow-up", "topic-change", "unanswerable")
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    kind: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Conversation:
+    article: str
+    turns: tuple[Turn, ...]
+    history: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KindResult:
+    kind: str
+    turns: int
+    recall_with_history: float       # % of turns whose first citation is the right paragraph
+                                     # (unanswerable turns: % that abstain)
+    recall_without_history: float
+    searched_with_chat: float        # % of turns searched together with earlier turns
+    abstained_with_history: float    # % wrongly abstained (every turn of the set is answerable)
+    abstained_without_history: float
+
+
+@dataclass(frozen=True)
+class ConversationResult:
+    conversations: int
+    kinds: list[KindResult] = field(default_factory=list)
+    misses: list[dict] = field(default_factory=list)   # turns answered wrongly with history
+
+
+def load(path: Path) -> tuple[dict[str, dict], list[Conversation]]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        articles = {a["id"]: a for a in data["articles"]}
+        conversations = [Conversation(c["article"], tuple(Turn(t["q"], t["kind"], int(t["paragraph"]))
+                                                          for t in c["turns"]), tuple(c.get("history", ())))
+                         for c in data["conversations"]]
+    except OSError as exc:
+        raise QAError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    except (ValueError, KeyError, TypeError):
+        raise QAError(f"{path} is not a conversations file (see qa/conversations.py).") from None
+    return articles, conversations
+
+
+def evaluate(engine: Engine, path: Path) -> ConversationResult:
+    articles, conversations = load(path)
+    docs: dict[str, Document] = {}
+    hits = {kind: [0] * 6 for kind in KINDS}   # turns, right with/without history, resolved, abstained with/without
+    misses = []
+    for conversation in conversations:
+        name = conversation.article
+        if name not in docs:
+            if name == DEFAULT_ID:
+                docs[name] = engine.open_default()
+            else:
+                a = articles[name]
+                docs[name] = engine.open_text("\n\n".join(a["paragraphs"]), title=a.get("title"), listed=False)
+        doc = docs[name]
+        history: list[str] = list(conversation.history)
+        for turn in conversation.turns:
+            with_history = doc.ask(turn.question, history=history)
+            without = doc.ask(turn.question)
+            row = hits[turn.kind]
+            row[0] += 1
+            row[1] += _right(with_history, turn)
+            row[2] += _right(without, turn)
+            row[3] += with_history.resolved
+            row[4] += with_history.abstained
+            row[5] += without.abstained
+            if not _right(with_history, turn):
+                misses.append({"article": name, "history": list(history), "question": turn.question,
+                               "kind": turn.kind, "searched": with_history.searched,
+                               "cited": with_history.citations[0].paragraph, "right": turn.paragraph})
+            history.append(turn.question)
+    kinds = [KindResult(kind, n, _pct(right, n), _pct(right0, n), _pct(leaned, n), _pct(abst, n), _pct(abst0, n))
+             for kind, (n, right, right0, leaned, abst, abst0) in hits.items() if n]
+    return ConversationResult(len(conversations), kinds, misses)
+
+
+@dataclass(frozen=True)
+class CasesResult:
+    cases: int
+    recall_at_1: float            # % whose first citation is the right paragraph, asked with their history
+    unchanged: float              # % still citing what was cited when the feedback was given
+
+
+def load_cases(path: Path) -> list[dict]:
+    """JSONL evaluation cases, one {"article", "question", "history", "cited", "right"} a line
+    (what `qa feedback export` writes)."""
+    cases = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise QAError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+            cases.append({"article": str(case["article"]), "question": str(case["question"]),
+                          "history": [str(h) for h in case.get("history", [])],
+                          "cited": int(case.get("cited") or 0), "right": int(case["right"])})
+        except (ValueError, KeyError, TypeError):
+            raise QAError(f'{path}:{n}: expected {{"article", "question", "history", "right"}} as JSON.') from None
+    return cases
+
+
+def evaluate_cases(engine: Engine, path: Path) -> CasesResult:
+    cases = load_cases(path)
+    right = unchanged = 0
+    for case in cases:
+        answer = engine.open_id(case["article"]).ask(case["question"], history=case["history"])
+        first = answer.citations[0].paragraph
+        right += first == case["right"]
+        unchanged += first == case["cited"]
+    return CasesResult(len(cases), _pct(right, len(cases)), _pct(unchanged, len(cases)))
+
+
+def _right(answer, turn: Turn) -> bool:
+    if turn.kind == "unanswerable":
+        return answer.abstained
+    return answer.citations[0].paragraph == turn.paragraph
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / max(whole, 1), 2)
+
+
+def table(result: ConversationResult) -> str:
+    head = (f"{'turn kind':<13} {'turns':>5} {'R@1 with history':>17} {'without':>8} {'leaned on chat':>15}"
+            f" {'abstained with':>15} {'without':>8}")
+    rows = [f"{k.kind:<13} {k.turns:>5} {k.recall_with_history:>16.2f}% {k.recall_without_history:>7.2f}% "
+            f"{k.searched_with_chat:>14.2f}% {k.abstained_with_history:>14.2f}% {k.abstained_without_history:>7.2f}%"
+            for k in result.kinds]
+    foot = (f"{result.conversations} conversations; leaned on chat = searched together with the previous turn; "
+            "abstained: for answerable turns, wrongly; for unanswerable ones R@1 is the share rightly abstained")
+    return "\n".join([head, *rows, foot])

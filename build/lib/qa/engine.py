@@ -1,0 +1,319 @@
+"""The public entry point: one Engine (the model, loaded once) opens Documents you can ask."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from filelock import FileLock
+
+from . import answer as answering
+from . import answerability
+from . import followup
+from . import index as indexing
+from .embed import Embedder
+from .errors import ArticleError, CorruptIndexError, QuestionError
+from .extract import check_article, check_size, display_name, extract, read_file
+from .ingest import article_from_text
+from .library import Entry, Library, valid_id
+from .records import Answer, Article, Hit
+from .lexical import TOKENIZER, tokenize
+from .retrieve import Query, Ranker, Retriever, ranker_of
+from .settings import DEFAULT_ARTICLE, Settings
+
+log = logging.getLogger(__name__)
+DEFAULT_ID = "default"
+CONTENT_ID_PREFIX = "art-"          # ids of added articles: a hash of their text follows
+
+
+def index_params(settings: Settings) -> dict:
+    """Build parameters recorded in the manifest: an index built with others is rebuilt."""
+    return {"window_tokens": settings.window_tokens, "tokenizer": TOKENIZER}
+
+
+@dataclass(frozen=True)
+class Examined:
+    """A question searched: its cited hits and the answerability features of the first one."""
+
+    question: str
+    hits: list[Hit]
+    context: Query | None          # the conversation it was searched with, if any
+    context_weight: float
+    features: np.ndarray           # the question's own (answerability.FEATURES)
+    context_features: np.ndarray | None   # the conversation's, for the same paragraph
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "article"
+
+
+class Document:
+    """An opened article: its title and paragraphs, and ask()."""
+
+    def __init__(self, article_id: str, index: indexing.ArticleIndex, embedder: Embedder,
+                 settings: Settings, path: Path,
+                 model: Callable[[], answerability.Model] = answerability.load_model) -> None:
+        self.id = article_id
+        self._model = model
+        self.index_path = path
+        self._index = index
+        self._embedder = embedder
+        self._settings = settings
+        self._retriever = Retriever(index, settings)
+        self._queries: OrderedDict[str, Query] = OrderedDict()     # recent questions, encoded
+        self._lock = threading.Lock()
+
+    @property
+    def title(self) -> str:
+        return self._index.article.title
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return list(self._index.article.paragraphs)
+
+    def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None,
+            ranker: Ranker | str = Ranker.HYBRID) -> Answer:
+        """Answer from the article. `history`: earlier questions of the chat, oldest first; a
+        question that leans on them is searched together with them (see followup.py). The
+        answer carries the calibrated probability that the article answers, and its level."""
+        found = self.examine(question, history, top_k, ranker)
+        model = self._model()
+        own = model.probability(found.features)
+        verdict = model.verdict(own)
+        if found.context_features is not None:
+            # A follow-up's own words match weakly by nature ("How long is it?"): the mix of its
+            # own and the conversation's probability may lift it, never lower it; a follow-up
+            # kept from being declined only by the chat is shown hedged, not as a plain answer.
+            w = found.context_weight * self._settings.followup_lift
+            lifted = max(own, (own + w * model.probability(found.context_features)) / (1 + w))
+            verdict = model.verdict(lifted)
+            if verdict.level is answerability.Level.ANSWERED and model.level(own) is answerability.Level.DECLINED:
+                verdict = answerability.Verdict(lifted, answerability.Level.CLOSEST)
+        answer = answering.compose(found.question, found.hits, self._index.article.paragraphs,
+                                   self._index.sentences, self._settings, verdict)
+        return replace(answer, context=found.context.text if found.context is not None else "",
+                       context_weight=found.context_weight)
+
+    def examine(self, question: str, history: list[str] | None = None, top_k: int | None = None,
+                ranker: Ranker | str = Ranker.HYBRID) -> Examined:
+        """Everything `ask` decides from: the ranked paragraphs and the answerability features
+        of the first one (for the question, and for the conversation it was searched with)."""
+        question = self._check(question)
+        k = max(1, top_k or self._settings.top_k)
+        query = self.encode(question)
+        context, weight = self.context(question, query, [h for h in (history or []) if h and h.strip()])
+        ranking, hits = self._retriever.search(query, k, ranker_of(ranker), context, weight)
+        evidence = hits[0].sentence_order[0] if hits[0].sentence_order else 0
+        own = answerability.features(self._retriever, query, ranking, evidence)
+        theirs = None
+        if context is not None:
+            context_late = self._retriever.late_interaction(context, ranking.paragraphs[:1])
+            theirs = answerability.features(self._retriever, context,
+                                            replace(ranking, late=context_late, first=ranking.context_first), evidence)
+        return Examined(question, hits, context, weight, own, theirs)
+
+    def context(self, question: str, query: Query, history: list[str]) -> tuple[Query | None, float]:
+        """The conversation `question` is searched with, and its weight (followup.weight): the
+        previous question, itself with its own context, looking back at most three turns."""
+        if not history:
+            return None, 0.0
+        s = self._settings
+        weight = followup.weight(followup.signals(question, query.terms), s.followup_weight_terse,
+                                 s.followup_weight_short, s.followup_weight_long, s.followup_elliptic_terms)
+        if weight <= 0:
+            return None, 0.0
+        previous = history[-1]
+        earlier, _ = self.context(previous, self.encode(previous), history[-3:-1])
+        text = followup.joined(earlier.text, previous) if earlier is not None else previous
+        return self.encode(text), weight
+
+    def encode(self, question: str) -> Query:
+        with self._lock:
+            cached = self._queries.get(question)
+            if cached is not None:
+                self._queries.move_to_end(question)
+                return cached
+        encoded = self._embedder.encode_flat([question])
+        words, word_of = self._embedder.words_of_pieces(question)
+        query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0], words,
+                      word_of[:len(encoded.rows)])
+        with self._lock:
+            self._queries[question] = query
+            while len(self._queries) > 64:
+                self._queries.popitem(last=False)
+        return query
+
+    def _check(self, question: str) -> str:
+        question = (question or "").strip()
+        if not question:
+            raise QuestionError("Please type a question.")
+        if len(question) > self._settings.max_question_chars:
+            raise QuestionError(f"The question is too long (over {self._settings.max_question_chars} characters).")
+        return question
+
+
+Progress = Callable[[str, float], None]      # (what is happening, fraction done 0..1)
+
+
+def article_id_for(article: Article) -> str:
+    """Added articles are named by their body text: the same content is the same article,
+    whatever the file was called or however it came."""
+    body = json.dumps([list(article.paragraphs), list(article.context)], ensure_ascii=False)
+    return CONTENT_ID_PREFIX + hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+class Engine:
+    """Holds the embedding model, the library and the opened documents; safe to share between
+    threads, and processes may share its index folder (builds take a file lock per article)."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._embedder = embedder
+        self.store = indexing.IndexStore(self.settings.index_dir)
+        self.library = Library(self.settings.index_dir)
+        self._open: dict[str, Document] = {}
+        self._lock = threading.Lock()
+        self._build_locks: dict[str, threading.Lock] = {}
+        self._default_entry: Entry | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        """The model, loaded on first use (listing or removing articles does not need it)."""
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = Embedder(batch_tokens=self.settings.batch_tokens,
+                                          precision=self.settings.precision,
+                                          pack_tokens=self.settings.pack_tokens)
+            return self._embedder
+
+    # --- adding and opening -----------------------------------------------------------------
+    def open_text(self, text: str, title: str | None = None, progress: Progress | None = None,
+                  listed: bool = True) -> Document:
+        """Pasted text: every blank-line-separated block is a paragraph; the title is only the one
+        given. `listed=False` indexes it without adding it to the library (evaluations do)."""
+        check_size(len((text or "").encode("utf-8")), "The text")
+        article = check_article(article_from_text(text, title), "The text")
+        if not listed:
+            return self._open_article(article_id_for(article), article, progress)
+        return self._add(article, "pasted", progress)
+
+    def open_upload(self, name: str, data: bytes, progress: Progress | None = None) -> Document:
+        """An uploaded file (.txt, .md, .html/.htm, .pdf, by its name); stored under a safe id."""
+        article = extract(name, data)
+        return self._add(article, f"uploaded {display_name(name) or 'file'}", progress)
+
+    def open_file(self, path: str | Path, progress: Progress | None = None) -> Document:
+        """A file on disk, any supported format. Its id follows its path, so an edited file
+        updates its article."""
+        path = Path(path)
+        article = read_file(path)
+        resolved = str(path.resolve())
+        if resolved == str(DEFAULT_ARTICLE):
+            return self._open_article(DEFAULT_ID, article, progress)
+        digest = hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:10]
+        article_id = f"{_slug(path.stem)}-{digest}"
+        self.library.put(article_id, article, f"file {resolved}")
+        return self._open_article(article_id, article, progress)
+
+    def open_default(self) -> Document:
+        return self.open_file(DEFAULT_ARTICLE)
+
+    def open_id(self, article_id: str, progress: Progress | None = None) -> Document:
+        """An article of the library (or "default"); its index is rebuilt from the stored text if damaged."""
+        if article_id == DEFAULT_ID:
+            return self.open_default()
+        if article_id.startswith(CONTENT_ID_PREFIX):
+            with self._lock:                 # named by its text: if it is open, it is current
+                doc = self._open.get(article_id)
+            if doc is not None and self.library.has(article_id):
+                return doc
+        article = self.library.get(article_id) if valid_id(article_id) else None
+        if article is None:
+            raise ArticleError(f"There is no article {article_id!r} in the library (see `qa list`).")
+        return self._open_article(article_id, article, progress)
+
+    # --- the library ------------------------------------------------------------------------
+    def articles(self) -> list[Entry]:
+        """The bundled article first, then the library, oldest first."""
+        if self._default_entry is None:
+            default = read_file(DEFAULT_ARTICLE)
+            self._default_entry = Entry(DEFAULT_ID, default.title, len(default.paragraphs), "bundled", 0.0)
+        return [self._default_entry] + self.library.entries()
+
+    def remove(self, article_id: str) -> None:
+        """Remove an added article and its index."""
+        if article_id == DEFAULT_ID:
+            raise ArticleError("The bundled article cannot be removed.")
+        if not valid_id(article_id):
+            raise ArticleError(f"There is no article {article_id!r} in the library.")
+        with self._build_lock(article_id), self._file_lock(article_id):
+            had_text = self.library.remove(article_id)
+            had_index = self.store.remove(article_id)
+            with self._lock:
+                self._open.pop(article_id, None)
+        if not (had_text or had_index):
+            raise ArticleError(f"There is no article {article_id!r} in the library.")
+
+    # --- internals --------------------------------------------------------------------------
+    def _add(self, article: Article, source: str, progress: Progress | None) -> Document:
+        article_id = article_id_for(article)
+        try:
+            stored = self.library.get(article_id)
+        except ArticleError:                 # a damaged copy of this very text: replace it
+            stored = None
+        if stored is None:
+            self.library.put(article_id, article, source)
+            stored = article
+        return self._open_article(article_id, stored, progress)
+
+    def _expected(self, article: Article) -> dict:
+        return {"model": self.embedder.model_id, "dim": self.embedder.dim,
+                "content_hash": indexing.content_hash(article),
+                "params": index_params(self.settings)}
+
+    def _build_lock(self, article_id: str) -> threading.Lock:
+        with self._lock:
+            return self._build_locks.setdefault(article_id, threading.Lock())
+
+    def _file_lock(self, article_id: str) -> FileLock:
+        """Serialises builds of one article across processes sharing the index folder."""
+        folder = self.store.root / ".locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(folder / f"{article_id}.lock"))
+
+    def _open_article(self, article_id: str, article: Article, progress: Progress | None = None) -> Document:
+        if not article.paragraphs:
+            raise ArticleError("The article is empty: there is no text to ask about.")
+        expect = self._expected(article)
+        with self._lock:
+            doc = self._open.get(article_id)
+            if doc is not None and doc._index.manifest["content_hash"] == expect["content_hash"]:
+                return doc
+        with self._build_lock(article_id), self._file_lock(article_id):
+            self.store.sweep(article_id)
+            index = self.store.load(article_id, expect)
+            if index is None:
+                log.info("building index %s (%d paragraphs)", article_id, len(article.paragraphs))
+                report = (lambda done, total: progress(f"Embedding {total:,} sentences", done / max(total, 1))) \
+                    if progress else None
+                index = indexing.build(article, self.embedder, expect["params"], progress=report)
+                if progress:
+                    progress("Saving the index", 1.0)
+                try:
+                    self.store.save(article_id, index)
+                except OSError as exc:
+                    raise CorruptIndexError(
+                        f"Could not write the index to {self.store.path(article_id)}: {exc.strerror or exc}."
+                    ) from None
+            doc = Document(article_id, index, self.embedder, self.settings, self.store.path(article_id))
+        with self._lock:
+            self._open[article_id] = doc
+        return doc

@@ -1,0 +1,97 @@
+"""Text in, Article out: find the title, split body paragraphs and sentences (files: extract.py)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .errors import ArticleError
+from .records import Article
+
+_BLOCK_SPLIT = re.compile(r"\n[ \t\r\f\v]*\n")
+_WHITESPACE = re.compile(r"\s+")
+# Stray HTTP response headers that scrapers glue onto a page's first line.
+_HTTP_HEADER = re.compile(
+    r"\s*\b(?:X-[A-Za-z-]+|Content-[A-Za-z-]+|Cache-Control|Set-Cookie|Strict-Transport-Security|"
+    r"Referrer-Policy|Permissions-Policy|Last-Modified|ETag|Vary|Server|Date|Expires|Pragma)\s*:\s.*$",
+    re.IGNORECASE,
+)
+# "Headline | Site name", "Headline — Site": the headline comes first.
+_SITE_SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[–—]\s+(?=[^–—]*$)")
+_MAX_TITLE_CHARS = 250
+
+
+def normalise(block: str) -> str:
+    """Collapse runs of whitespace (this also re-joins line-wrapped paragraphs)."""
+    return _WHITESPACE.sub(" ", block).strip()
+
+
+def split_blocks(text: str) -> list[str]:
+    """Blank-line-separated blocks, whitespace normalised, empty blocks dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return [b for b in (normalise(part) for part in _BLOCK_SPLIT.split(text)) if b]
+
+
+def clean_title_line(line: str) -> str:
+    """Drop header junk and a trailing site name from a scraped title line."""
+    line = _HTTP_HEADER.sub("", line).strip()
+    parts = [p.strip() for p in _SITE_SEPARATOR.split(line) if p.strip()]
+    return parts[0] if parts else line
+
+
+def _looks_like_title(block: str) -> bool:
+    return len(block) <= _MAX_TITLE_CHARS + 200 and not block.endswith((".", ":", ";", ","))
+
+
+def _same(a: str, b: str) -> bool:
+    return normalise(a).casefold() == normalise(b).casefold()
+
+
+def article_from_text(text: str, title: str | None = None) -> Article:
+    """Every block is a body paragraph; the title is the one given, or empty. No guessing."""
+    paragraphs = split_blocks(text)
+    if not paragraphs:
+        raise ArticleError("The article is empty: there is no text to ask about.")
+    return Article(title=normalise(title or ""), paragraphs=tuple(paragraphs))
+
+
+def article_from_document_text(text: str, fallback_title: str = "") -> Article:
+    """Like article_from_text, but a short first block without final punctuation is the title.
+
+    A scraped page often repeats its headline as the first body block; that repeat is dropped.
+    """
+    blocks = split_blocks(text)
+    if not blocks:
+        raise ArticleError("The article is empty: there is no text to ask about.")
+    title = fallback_title
+    if len(blocks) > 1 and _looks_like_title(blocks[0]):
+        title = clean_title_line(blocks[0])[:_MAX_TITLE_CHARS]
+        blocks = blocks[1:]
+        if len(blocks) > 1 and _same(blocks[0], title):
+            blocks = blocks[1:]
+    return Article(title=title, paragraphs=tuple(blocks))
+
+
+def decode(data: bytes, name: str = "the file") -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleError(f"{name} looks like binary data, not text.")
+    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    from sentencex import segment  # light, maintained, rule-based; handles abbreviations
+
+    return segment
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph, stripped, in order. Never empty for a non-empty paragraph."""
+    sentences = [s.strip() for s in _segmenter()("en", paragraph)]
+    return [s for s in sentences if s] or [paragraph]

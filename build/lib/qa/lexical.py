@@ -1,0 +1,91 @@
+"""Lexical (BM25) scoring of paragraphs with bm25s and a Snowball stemmer.
+
+Dense vectors miss rare names and exact phrases; BM25 catches them. bm25s keeps the index as
+sparse arrays plus JSON (no pickle), and scores a query against every paragraph in one
+vectorised call.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+# Part of every index manifest: an index tokenized another way is rebuilt.
+TOKENIZER = "bm25s/en_plus-stopwords/snowball-english"
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased word tokens, common English stopwords dropped, Snowball-stemmed."""
+    return bm25s.tokenize(texts, stopwords=STOPWORDS_EN_PLUS, stemmer=_stemmer(), return_ids=False,
+                          show_progress=False)
+
+
+class Lexical:
+    def __init__(self, bm25: bm25s.BM25, n: int) -> None:
+        self.bm25 = bm25
+        self.n = n
+
+    @classmethod
+    def build(cls, texts: list[str]) -> "Lexical":
+        bm25 = bm25s.BM25()
+        bm25.index(tokenize(texts), show_progress=False)
+        return cls(bm25, len(texts))
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every text for the query terms (see `tokenize`); zeros where none occurs."""
+        tokens = [t for t in terms if t in self.bm25.vocab_dict]
+        if not tokens:
+            return np.zeros(self.n, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+
+    def coverage(self, terms: list[str], index: int) -> float:
+        """Share of the question's content words (its `tokenize` terms) found in text `index`.
+
+        An absolute measure, unlike max-normalised BM25: a question none of whose words occur
+        in the text scores 0, however long or short the article is.
+        """
+        tokens = set(terms)
+        if not tokens:
+            return 0.0
+        ids = [self.bm25.vocab_dict[t] for t in tokens if t in self.bm25.vocab_dict]
+        if not ids:
+            return 0.0
+        column = self.bm25.scores  # CSC term-document matrix: per term, the documents holding it
+        found = sum(index in column["indices"][column["indptr"][i]:column["indptr"][i + 1]] for i in ids)
+        return found / len(tokens)
+
+    def document_frequency(self, terms: list[str]) -> np.ndarray:
+        """How many texts hold each term (0 for a term no text holds)."""
+        indptr = self.bm25.scores["indptr"]
+        ids = [self.bm25.vocab_dict.get(t) for t in terms]
+        return np.array([0 if i is None or i + 1 >= len(indptr) else int(indptr[i + 1] - indptr[i]) for i in ids],
+                        dtype=np.int64)
+
+    def present(self, terms: list[str], index: int) -> np.ndarray:
+        """For each term, whether text `index` holds it."""
+        column = self.bm25.scores
+        ids = [self.bm25.vocab_dict.get(t) for t in terms]
+        last = len(column["indptr"]) - 1
+        return np.array([i is not None and i < last
+                         and index in column["indices"][column["indptr"][i]:column["indptr"][i + 1]]
+                         for i in ids], dtype=bool)
+
+    def save(self, folder: Path) -> None:
+        self.bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, n: int) -> "Lexical":
+        bm25 = bm25s.BM25.load(str(folder))
+        return cls(bm25, n)

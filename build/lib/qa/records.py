@@ -1,0 +1,71 @@
+"""Plain data that crosses module boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as shown to the user: a title and its body paragraphs (¶1 is paragraphs[0]).
+
+    `context`, when given, holds one line per paragraph that is searched with it but not shown
+    as part of it: the heading trail of its section in a Markdown file ("Setup › Install")."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    context: tuple[str, ...] = ()
+
+    def context_of(self, i: int) -> str:
+        return self.context[i] if i < len(self.context) else ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved paragraph: 0-based position, ranking score, and its sentences ranked best first."""
+
+    index: int
+    score: float
+    sentence_order: tuple[int, ...] = ()
+    sentence_scores: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    paragraph: int                 # 1-based, as shown to the user (¶n)
+    text: str                      # the whole paragraph
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"paragraph": self.paragraph, "score": round(self.score, 4),
+                "text": self.text, "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    context: str = ""              # the earlier question(s) it was searched together with, if any
+    context_weight: float = 0.0    # their share of every score (see followup.py)
+    probability: float = 1.0       # calibrated chance that the article answers (answerability.py)
+    level: str = "answered"        # answered | closest (may not answer exactly) | declined
+
+    @property
+    def resolved(self) -> bool:
+        """True when the question was searched together with earlier turns."""
+        return bool(self.context)
+
+    @property
+    def searched(self) -> str:
+        """What was searched, for people: the question, plus the earlier turn and its weight."""
+        if not self.context:
+            return self.question
+        return f"{self.question} + {self.context_weight:g} × “{self.context}”"
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "context": self.context, "context_weight": self.context_weight,
+                "text": self.text, "level": self.level, "probability": round(self.probability, 4),
+                "abstained": self.abstained, "citations": [c.to_dict() for c in self.citations]}

@@ -1,0 +1,218 @@
+"""Rank an article's paragraphs for a question, and each cited paragraph's sentences.
+
+The shipped method ("hybrid") has two stages:
+1. Candidates (the best `rerank_depth`): dense + lexical. Dense is a paragraph's best whole-paragraph/window cosine mixed
+   with its best sentence cosine (the second lets one answering sentence carry a long
+   paragraph); lexical is BM25 divided by the article's best BM25 for the question.
+2. Rerank: late interaction (ColBERT-style MaxSim) over the model's own contextual token
+   vectors — for each question token, its best match among the paragraph's tokens, averaged —
+   plus small shares of the dense and lexical scores. It sees every word of every sentence,
+   so it catches a single answering phrase that pooled vectors blur.
+"dense" and "bm25" are the single signals (a `Ranker`), kept for the evaluation's side-by-side table.
+Both stages are written once and applied alike to the question and to the conversation a
+follow-up is searched with. Whether the first paragraph answers is decided by answerability.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from .index import WINDOW, ArticleIndex
+from .records import Hit
+from .settings import Settings
+
+_MISSING = -2.0          # below any cosine
+
+
+class Ranker(str, Enum):
+    """How paragraphs are ranked: the shipped two-stage method, or one signal alone (for the
+    evaluation's side-by-side table)."""
+
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    BM25 = "bm25"
+
+
+METHODS = tuple(r.value for r in Ranker)
+
+
+def ranker_of(value: "Ranker | str") -> Ranker:
+    try:
+        return Ranker(value)
+    except ValueError:
+        raise ValueError(f"unknown retriever {value!r}; choose one of {', '.join(METHODS)}") from None
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    vector: np.ndarray           # pooled, unit length
+    tokens: np.ndarray           # contextual token vectors, unit length rows
+    terms: list[str]             # lexical terms (stemmed, stopwords dropped), tokenized once
+    words: tuple[str, ...] = ()  # the word each row of `tokens` belongs to (lower-cased)
+    word_of: np.ndarray | None = None   # int per row of `tokens`: index into `words`
+
+
+@dataclass(frozen=True)
+class FirstStage:
+    """One query's first-stage scores of every paragraph."""
+
+    dense: np.ndarray
+    lexical: np.ndarray          # BM25 / the article's best BM25 for the query
+    bm25: np.ndarray             # raw BM25
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Paragraphs best first, their scores, and the question's own late-interaction score of
+    each (for hybrid: every listed paragraph; for the single signals: the first one only)."""
+
+    paragraphs: np.ndarray
+    scores: np.ndarray
+    late: np.ndarray
+    ranker: Ranker
+    first: FirstStage                    # the question's first-stage scores of every paragraph
+    context_first: FirstStage | None = None   # the conversation's, when it was searched with one
+
+    @property
+    def top(self) -> int:
+        return int(self.paragraphs[0])
+
+
+class Retriever:
+    def __init__(self, index: ArticleIndex, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        self.n = index.size
+        self.is_sentence = index.unit_sentence != WINDOW
+        self.matrix = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+        # Units are stored paragraph by paragraph, and every paragraph has at least one sentence
+        # unit and one window unit: segment starts let one reduceat pool them per paragraph.
+        self._sentence_units_flat = np.flatnonzero(self.is_sentence)
+        self._window_units = np.flatnonzero(~self.is_sentence)
+        self._sentence_starts = np.searchsorted(index.unit_paragraph[self._sentence_units_flat], np.arange(self.n + 1))
+        self._window_starts = np.searchsorted(index.unit_paragraph[self._window_units], np.arange(self.n))
+        # Token rows are grouped by paragraph (units are stored paragraph by paragraph).
+        token_paragraph = index.unit_paragraph[index.token_unit]
+        self._token_start = np.searchsorted(token_paragraph, np.arange(self.n + 1)).astype(np.int64)
+        self._tokens = index.tokens        # float16: only an ask's candidate rows are converted
+        self._token_sentence = index.unit_sentence[index.token_unit]
+
+    # --- single signals -------------------------------------------------------------------
+    def dense_scores(self, query: Query) -> np.ndarray:
+        """Per paragraph: (1 - w) * best window cosine + w * best sentence cosine.
+
+        The article's flat index is scored in full (one matrix-vector product over the FAISS
+        index's own vectors: what IndexFlatIP.search does, minus its top-k heap, which cost more
+        than the product here), then pooled per paragraph with segment maxima.
+        """
+        cos = self.matrix @ query.vector
+        whole = np.maximum.reduceat(cos[self._window_units], self._window_starts)
+        best_sentence = np.maximum.reduceat(cos[self._sentence_units_flat], self._sentence_starts[:-1])
+        w = self.settings.sentence_weight
+        return (1 - w) * whole + w * best_sentence
+
+    @staticmethod
+    def _relative(scores: np.ndarray) -> np.ndarray:
+        top = scores.max(initial=0.0)
+        return scores / top if top > 0 else scores
+
+    def late_interaction(self, query: Query, paragraphs: np.ndarray) -> np.ndarray:
+        """MaxSim of the question's tokens against each given paragraph's tokens, averaged."""
+        starts, ends = self._token_start[paragraphs], self._token_start[paragraphs + 1]
+        lengths = ends - starts
+        out = np.zeros(len(paragraphs), dtype=np.float32)
+        has = lengths > 0
+        if not has.any() or len(query.tokens) == 0:
+            return out
+        rows = np.concatenate([np.arange(s, e) for s, e in zip(starts[has], ends[has])])
+        sims = query.tokens @ self._tokens[rows].astype(np.float32).T                      # (question tokens, rows)
+        offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
+        out[has] = np.maximum.reduceat(sims, offsets, axis=1).mean(axis=0)
+        return out
+
+    # --- ranking --------------------------------------------------------------------------
+    def first_stage(self, query: Query) -> FirstStage:
+        """Every paragraph's dense and (max-normalised) lexical score for one query."""
+        bm25 = self.index.lexical.scores(query.terms)
+        return FirstStage(self.dense_scores(query), self._relative(bm25), bm25)
+
+    def candidate_scores(self, first: FirstStage) -> np.ndarray:
+        return first.dense + self.settings.lexical_weight * first.lexical
+
+    def rerank_scores(self, query: Query, first: FirstStage, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Late interaction of the candidates plus small shares of their first-stage scores;
+        returns (rerank score, late interaction) per candidate."""
+        s = self.settings
+        late = self.late_interaction(query, candidates)
+        return late + s.rerank_dense_weight * first.dense[candidates] + s.rerank_lexical_weight * first.lexical[candidates], late
+
+    def rank(self, query: Query, ranker: Ranker = Ranker.HYBRID, context: Query | None = None,
+             context_weight: float = 0.0) -> Ranking:
+        """Paragraphs best first (the reranked candidates for hybrid, every paragraph otherwise).
+
+        `context` (hybrid only): the conversation so far, as a query. The same two stages score
+        it, and each of its stage scores is added with `context_weight` to the question's: among
+        paragraphs that fit the question, the one the conversation is about wins (a follow-up's
+        own words rarely name what it is about)."""
+        ranker = ranker_of(ranker)
+        first = self.first_stage(query)
+        if ranker is not Ranker.HYBRID:
+            scores = first.dense if ranker is Ranker.DENSE else first.bm25
+            order = np.argsort(-scores, kind="stable")
+            return Ranking(order, scores[order].astype(np.float32), self.late_interaction(query, order[:1]), ranker,
+                           first)
+        mixed = context is not None and context_weight > 0
+        context_first = None
+        candidate = self.candidate_scores(first)
+        if mixed:
+            context_first = self.first_stage(context)
+            candidate = candidate + context_weight * self.candidate_scores(context_first)
+        depth = min(self.settings.rerank_depth, self.n)
+        candidates = np.argpartition(-candidate, depth - 1)[:depth] if depth < self.n else np.arange(self.n)
+        score, late = self.rerank_scores(query, first, candidates)
+        if mixed:
+            context_score, _ = self.rerank_scores(context, context_first, candidates)
+            score = score + context_weight * context_score
+        by_score = np.argsort(-score, kind="stable")
+        return Ranking(candidates[by_score], score[by_score].astype(np.float32), late[by_score], ranker, first,
+                       context_first)
+
+    def sentence_scores(self, query: Query, paragraph: int) -> np.ndarray:
+        """Evidence score of each sentence of a paragraph: its cosine to the question (a sentence
+        cut in pieces: its best piece) plus its own late-interaction score."""
+        units = self._sentence_units_flat[self._sentence_starts[paragraph]:self._sentence_starts[paragraph + 1]]
+        cos = self.matrix[units] @ query.vector
+        out = np.full(len(self.index.sentences[paragraph]), _MISSING, dtype=np.float32)
+        np.maximum.at(out, self.index.unit_sentence[units], cos)
+        start, end = self._token_start[paragraph], self._token_start[paragraph + 1]
+        if end > start and len(query.tokens):
+            sentence_of_row = self._token_sentence[start:end]
+            bounds = np.flatnonzero(np.r_[True, sentence_of_row[1:] != sentence_of_row[:-1]])
+            sims = query.tokens @ self._tokens[start:end].astype(np.float32).T
+            late = np.maximum.reduceat(sims, bounds, axis=1).mean(axis=0)
+            out[sentence_of_row[bounds]] += self.settings.evidence_late_weight * late
+        return out
+
+    def search(self, query: Query, k: int, ranker: Ranker = Ranker.HYBRID, context: Query | None = None,
+               context_weight: float = 0.0) -> tuple[Ranking, list[Hit]]:
+        """The ranking and its first `k` paragraphs with their sentences ranked for evidence."""
+        ranking = self.rank(query, ranker, context, context_weight)
+        hits = []
+        for p, score in zip(ranking.paragraphs[:k], ranking.scores[:k]):
+            s = self.sentence_scores(query, int(p))
+            sentence_order = np.argsort(-s, kind="stable")
+            hits.append(Hit(int(p), float(score), tuple(int(i) for i in sentence_order),
+                            tuple(float(s[i]) for i in sentence_order)))
+        return ranking, hits
+
+    # --- what the answerability model reads ----------------------------------------------------
+    def token_similarities(self, query: Query, paragraph: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of every question word piece (rows) with every word piece of a paragraph
+        (columns), and the sentence each column belongs to."""
+        start, end = self._token_start[paragraph], self._token_start[paragraph + 1]
+        sims = query.tokens @ self._tokens[start:end].astype(np.float32).T
+        return sims, self._token_sentence[start:end]
