@@ -1,17 +1,15 @@
 """File bytes in, Article out, for every format the app accepts: .txt, .md, .html/.htm, .pdf.
 
-Each format's text comes from a well-kept library (trafilatura for HTML main text, pypdf for
-PDF text, markdown-it-py for Markdown structure); this module only turns their output into
+Each format's text comes from a well-kept library (trafilatura for HTML main text, pdfminer.six
+for PDF layout, markdown-it-py for Markdown structure); this module only turns their output into
 paragraphs. Everything a user can get wrong (empty file, binary data, a ZIP or a non-PDF under
 a document's name, an oversized article) raises ArticleError with a message to show as it is.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import ArticleError
@@ -26,8 +24,6 @@ PDF_SUFFIXES = (".pdf",)
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")   # what the app offers to upload
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
-_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 
 
 def display_name(name: str) -> str:
@@ -171,117 +167,10 @@ def _inline_text(token) -> str:
     return normalise("".join(parts))
 
 
-# --- PDF ----------------------------------------------------------------------------------
+# --- PDF ---------------------------------------------------------------------------------
 
 def _pdf(data: bytes, shown: str, stem: str) -> Article:
-    """Text of every page (pypdf), with paragraphs rebuilt across line and page breaks."""
-    if not data.lstrip()[:1024].startswith(b"%PDF-"):
-        raise ArticleError(f"{shown} is not a PDF (it does not start with a PDF header).")
-    import pypdf
-    from pypdf.errors import PdfReadError
+    """Layout-aware: columns in reading order, paragraphs rebuilt (qa/pdf.py)."""
+    from .pdf import read
 
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                reader.decrypt("")
-            except Exception:
-                raise ArticleError(f"{shown} is password-protected.") from None
-        pages = [page_lines(page) for page in reader.pages]
-        meta_title = (reader.metadata.title if reader.metadata else None) or ""
-    except ArticleError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
-        raise ArticleError(f"{shown} is a damaged PDF and cannot be read ({type(exc).__name__}).") from None
-    paragraphs = pdf_paragraphs(pages)
-    if not paragraphs:
-        raise ArticleError(f"{shown} has no extractable text (it may be scanned images); "
-                           "try a PDF with a text layer, or paste the text.")
-    title = normalise(str(meta_title))
-    if not title and len(paragraphs) > 1 and len(paragraphs[0]) <= 120 and not _SENTENCE_END.search(paragraphs[0]):
-        title, paragraphs = paragraphs[0], paragraphs[1:]
-    return Article(title=title or stem, paragraphs=tuple(paragraphs))
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a PDF page: its text, and where known its baseline height and font size."""
-
-    text: str
-    y: float | None = None
-    size: float | None = None
-
-
-def page_lines(page) -> list[Line]:
-    """A PDF page's text lines with their baseline heights (from pypdf's text visitor)."""
-    lines: list[Line] = []
-    current: list[str] = []
-    where: list[float | None] = [None, None]             # baseline height, font size
-
-    def end_line() -> None:
-        lines.append(Line("".join(current).strip(), where[0], where[1]))
-        current.clear()
-
-    def visit(text, cm, tm, font, size) -> None:
-        if not text:
-            return
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if text.strip() and current and where[0] is not None and abs(y - where[0]) > 1:
-            end_line()
-        for k, part in enumerate(text.split("\n")):
-            if k:
-                end_line()
-            if part.strip():
-                if not "".join(current).strip():
-                    where[:] = [y, abs(size * (tm[3] * cm[3] or 1))]
-                current.append(part)
-    page.extract_text(visitor_text=visit)
-    end_line()
-    return [line for line in lines if line.text]
-
-
-def pdf_paragraphs(pages: list[list[Line]]) -> list[str]:
-    """Re-join a PDF's lines into paragraphs. A new paragraph starts after a blank line, after a
-    vertical gap clearly wider than the usual line spacing (or than 1.6x the font size, so
-    one-line paragraphs are told apart too), or after a line that ends a sentence well short
-    of the document's full line width; a paragraph runs on across a page break. Words
-    hyphenated at a line end are re-joined; page numbers are dropped."""
-    paragraphs: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        if current:
-            paragraphs.append(normalise(" ".join(current)))
-            current.clear()
-
-    widths = sorted(len(line.text) for lines in pages for line in lines if line.text)
-    longer = widths[len(widths) // 2:]
-    full = longer[len(longer) // 2] if longer else 0     # a full-width line: the median of the longer half
-    gaps = sorted(a.y - b.y for lines in pages for a, b in zip(lines, lines[1:])
-                  if a.y is not None and b.y is not None and a.y > b.y)
-    spacing = gaps[len(gaps) // 4] if gaps else None     # the usual step from one line to the next
-    for lines in pages:
-        above: Line | None = None
-        for line in lines:
-            text = line.text.strip()
-            if not text:
-                flush()
-                continue
-            if _PAGE_NUMBER.match(text):
-                continue
-            if spacing and above is not None and above.y is not None and line.y is not None:
-                step = min(spacing, 1.6 * line.size) if line.size else spacing
-                if above.y - line.y > 1.3 * step:
-                    flush()
-            above = line
-            if current and current[-1].endswith("-") and text[:1].islower():
-                current[-1] = current[-1][:-1] + text.split(" ", 1)[0]
-                text = text.split(" ", 1)[1] if " " in text else ""
-                if not text:
-                    continue
-            current.append(text)
-            if _SENTENCE_END.search(text) and len(text) < 0.85 * full:
-                flush()
-    flush()
-    return [p for p in paragraphs if p]
+    return read(data, shown, stem)

@@ -3,7 +3,11 @@
 import pytest
 from fpdf import FPDF
 
-from qa.extract import Line, display_name, extract, pdf_paragraphs
+from pathlib import Path
+
+from qa.extract import display_name, extract, read_file
+
+PDFS = Path(__file__).parent / "data" / "pdf"
 
 PAGE = b"""<!doctype html><html><head><title>River Guide | Example Site</title>
 <style>body{color:red} .x{content:'STYLE_RULE'}</style><script>var t = 'SCRIPT_CODE';</script></head><body>
@@ -94,13 +98,30 @@ def test_pdf_text_becomes_paragraphs_across_lines_and_pages():
 
 
 def test_pdf_paragraph_running_over_a_page_break_is_one_paragraph():
-    pages = [[Line("A full line of text that runs to the right margin of the page and", 700, 11),
-              Line("keeps going onto the next page without a break in the sen-", 683, 11), Line("12", 40, 9)],
-             [Line("tence, which ends here.", 780, 11), Line("A new short paragraph.", 763, 11)]]
-    assert pdf_paragraphs(pages) == [
-        "A full line of text that runs to the right margin of the page and keeps going onto the next "
-        "page without a break in the sentence, which ends here.",
-        "A new short paragraph."]
+    long = " ".join(f"Sentence {n} of the long paragraph tells of the keepers and their lamps." for n in range(60))
+    article = extract("long.pdf", _pdf([[long, "A new short paragraph after it."]]))
+    assert article.paragraphs == (long, "A new short paragraph after it.")
+
+
+def test_two_column_paper_reads_in_column_order_with_whole_paragraphs():
+    # elsarticle's own specimen paper (TeX Live's elsarticle docs, LPPL): two columns, a title
+    # footnote, running footer, equations
+    article = read_file(PDFS / "elstest-5p.pdf")
+    assert article.title == "This is a specimen ab title"
+    abstract = next(p for p in article.paragraphs if p.startswith("In this work we demonstrate"))
+    assert abstract.endswith("by assembling the micro-spheres into a linear chain.")
+    intro = next(p for p in article.paragraphs if p.startswith("Although quadrupole excitons"))
+    assert "crystals are good candidates" in intro           # "crys-" + "tals" re-joined
+    assert len(article.paragraphs) <= 120                   # pypdf's lines gave 424
+    assert "1. Introduction" in article.context               # a heading is context, not a paragraph
+    assert "1. Introduction" not in article.paragraphs
+
+
+def test_pdf_title_comes_from_the_largest_text_when_metadata_is_a_file_name():
+    article = read_file(PDFS / "apssamp.pdf")                 # REVTeX sample; metadata title "apssamp.dvi"
+    assert article.title == "Manuscript Title: with Forced Linebreak"
+    abstract = next(p for p in article.paragraphs if p.startswith("An article usually includes an abstract"))
+    assert abstract.endswith("covered at length in the main body of the article.")   # two lines, one paragraph
 
 
 def test_pdf_single_line_paragraphs_are_told_apart_by_the_gap_between_them():
