@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install chromium index run test bench clean
+.PHONY: install chromium index run test bench eval-extract clean
 
 install: $(STAMP)
 
@@ -31,6 +31,13 @@ run: index
 
 test: install chromium index
 	$(BIN)/python -m pytest -q
+
+# Extraction figures (README): the reference web pages in tests/data/extract/html, and publishers'
+# LaTeX sample PDFs from Debian's texlive-publishers-doc (213 MB download, unpacked under .eval/).
+eval-extract: install
+	@test -d .eval/texlive/usr/share/doc/texlive-doc || { mkdir -p .eval/deb && cd .eval/deb && apt-get download texlive-publishers-doc && dpkg -x texlive-publishers-doc_*.deb ../texlive; }
+	$(BIN)/qa eval-extract tests/data/extract/pdfs.json --root .eval/texlive
+	$(BIN)/qa eval-extract tests/data/extract/html
 
 clean:
 	rm -rf $(VENV) index/*/ index/.tmp-* *.egg-info

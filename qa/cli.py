@@ -1,4 +1,4 @@
-"""Command line: `qa ask`, `qa index`, `qa list`, `qa remove`, `qa eval`, `qa fit-answerability`, `qa bench`.
+"""Command line: `qa ask`, `qa index`, `qa list`, `qa remove`, `qa eval`, `qa eval-extract`, `qa fit-answerability`, `qa bench`.
 Errors print as one line, never a traceback."""
 
 from __future__ import annotations
@@ -50,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="SQuAD v1.1/2.0 files (default: the two tune files in ../shared/data)")
     fit.add_argument("--cases", type=Path, help="cache of the collected features (.npz): read if it exists, else written")
     fit.add_argument("--out", type=Path, help="model file to write (default: the shipped one)")
+
+    ex = sub.add_parser("eval-extract", help="how well web pages are read: word P/R/F1 against a reference "
+                        "reader's main text, titles, junk paragraphs (tests/data/extract/)")
+    ex.add_argument("folder", type=Path, help="folder of page folders (source.html, expected.html, "
+                    "expected-metadata.json), or a PDF list such as tests/data/extract/pdfs.json")
+    ex.add_argument("--root", type=Path, default=Path(".eval/texlive"),
+                    help="where the PDF list's files are (default: .eval/texlive, filled by make eval-extract)")
+    ex.add_argument("--json", action="store_true")
 
     idx = sub.add_parser("index", help="add an article file to the library (or confirm its index) and print its id")
     idx.add_argument("path", type=Path, nargs="?", help="article file: .txt, .md, .html/.htm or .pdf (default: the bundled article)")
@@ -170,6 +178,21 @@ def _fit(engine, args) -> int:
     return 0
 
 
+def _eval_extract(folder: Path, root: Path, as_json: bool) -> int:
+    from dataclasses import asdict
+
+    from . import extract_eval
+
+    if folder.suffix.lower() == ".json":
+        results = extract_eval.evaluate_pdfs(folder, root)
+        text = extract_eval.pdf_table(results)
+    else:
+        results = extract_eval.evaluate(folder)
+        text = extract_eval.table(results)
+    print(json.dumps([asdict(r) for r in results], indent=2, ensure_ascii=False) if as_json else text)
+    return 0
+
+
 def _eval_kind(path: Path) -> str:
     if path.suffix.lower() == ".jsonl":
         return "cases"
@@ -212,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "feedback":
             return _feedback_export(settings, args.out)
+        if args.command == "eval-extract":
+            return _eval_extract(args.folder, args.root, args.json)
         engine = Engine(settings)
         if args.command == "eval":
             return _eval(engine, args)

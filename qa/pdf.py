@@ -11,7 +11,8 @@ pages) and turns them into an article:
   that carry on one column at the usual pitch are joined first (pdfminer cuts 1.5- or double-
   spaced text into a box a line). A paragraph that a box
   leaves unfinished (no closing punctuation) runs on into the next box — the next column or
-  page — skipping figure and table captions set in between. Words hyphenated at a line end are
+  page — when its last line runs to the column's edge, skipping figure and table captions
+  set in between. Words hyphenated at a line end are
   re-joined.
 - **headings** ("1 INTRODUCTION", "B. Citations", a short bold line) are not paragraphs: they
   become the context of the paragraphs under them, as in Markdown files.
@@ -29,6 +30,7 @@ import io
 import logging
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -113,13 +115,18 @@ def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
                 lines = []
                 for line in element:
                     chars = [c for c in line if isinstance(c, LTChar)]
-                    text = normalise(_CID.sub("", line.get_text()))
-                    if not chars or not text:
+                    if not chars:
+                        continue
+                    size = statistics.median(c.size for c in chars)
+                    # without superscripts and subscripts: footnote marks ("Title∗", "Author1,a)"),
+                    # citation numbers set high
+                    raw = "".join(c.get_text() for c in line if not isinstance(c, LTChar) or c.size >= 0.75 * size)
+                    text = normalise(unicodedata.normalize("NFKC", _CID.sub("", raw)))
+                    if not text:
                         continue
                     if any(abs(c.matrix[1]) > 1e-3 or abs(c.matrix[2]) > 1e-3 for c in chars[:3]):
                         continue                          # rotated: margin stamps, axis labels
-                    lines.append(Line(text, line.x0, line.x1, page.height - line.y1,
-                                      statistics.median(c.size for c in chars),
+                    lines.append(Line(text, line.x0, line.x1, page.height - line.y1, size,
                                       sum(bool(_EMPHASIS.search(c.fontname)) for c in chars) > 0.6 * len(chars)))
                 if lines:
                     boxes.append(Box(pages, tuple(lines), element.x0, element.x1, page.height, page.width))
@@ -275,6 +282,7 @@ def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[
     open_text: list[str] = []        # a paragraph still running (no closing punctuation yet)
     open_heading = ""
     last_size = body
+    last_full = True
 
     def close() -> None:
         nonlocal open_text
@@ -334,10 +342,12 @@ def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[
                 if indented or short or gap:
                     close()
             elif open_text and k == 0 and (_SENTENCE_END.search(open_text[-1]) or abs(line.size - last_size) > 0.5
-                                           or len(lines) > 1 and line.x0 > left + 0.6 * line.size):
-                close()                  # the box starts a paragraph: the last one ended, the type
-                                         # changed, or its first line is indented
+                                           or not last_full or len(lines) > 1 and line.x0 > left + 0.6 * line.size):
+                close()                  # the box starts a paragraph: the last one ended or stopped
+                                         # short of its column's edge, the type changed, or the
+                                         # first line is indented
             last_size = line.size
+            last_full = line.x1 >= box.x1 - 1.5 * line.size
             if not open_text:
                 open_heading = heading
             add(line.text)
