@@ -100,29 +100,105 @@ def _text(data: bytes, shown: str) -> str:
 # --- HTML ---------------------------------------------------------------------------------
 
 def _html(html: str, shown: str, stem: str) -> Article:
-    """Main text only (trafilatura drops navigation, footers, scripts, styles, cookie banners);
-    title from the page's metadata."""
+    """Main text only: the page's apparatus removed first (clean_html), trafilatura then drops
+    navigation, footers, scripts, cookie banners and gives the main text as Markdown, read like a
+    Markdown file (headings become context), and the text is cleaned of what trafilatura keeps
+    (clean_paragraph). Title from the page's metadata, without a site name or byline after it."""
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=True,
-                                      favor_recall=True, with_metadata=True)
-    text = getattr(doc, "text", None) if doc is not None else None
-    if not text or not text.strip():
+    cleaned = clean_html(html)
+    markdown = trafilatura.extract(cleaned, output_format="markdown", include_formatting=True, include_tables=True,
+                                   include_comments=False, include_images=False, favor_recall=True)
+    if not markdown or not markdown.strip():
         raise ArticleError(f"{shown} has no readable main text.")
-    paragraphs = tuple(p for p in (normalise(line) for line in text.splitlines()) if p)
-    title = normalise(getattr(doc, "title", None) or "") or stem
-    if len(paragraphs) > 1 and normalise(paragraphs[0]).casefold() == title.casefold():
-        paragraphs = paragraphs[1:]
-    return Article(title=title, paragraphs=paragraphs)
+    meta = trafilatura.extract_metadata(cleaned)
+    article = _markdown(markdown, stem)
+    paragraphs, context = [], []
+    for n, text in enumerate(article.paragraphs):
+        text = clean_paragraph(text)
+        if text:
+            paragraphs.append(text)
+            context.append(_MARKERS.sub("", article.context[n]).strip() if article.context else "")
+    if not paragraphs:
+        raise ArticleError(f"{shown} has no readable main text.")
+    title = page_title(getattr(meta, "title", None) or article.title, getattr(meta, "sitename", None),
+                       getattr(meta, "author", None)) or stem
+    if len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
+        paragraphs, context = paragraphs[1:], context[1:]
+    return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
+
+
+# What pages wrap around their text, by class or tag (MediaWiki, WordPress and common CMS names):
+# edit links, footnote markers, reference lists, infoboxes and navigation boxes, tables of
+# contents, hatnotes, captions and photo credits, share bars.
+_APPARATUS = ("mw-editsection", "reference", "references", "reflist", "refbegin", "mw-references-wrap",
+              "infobox", "navbox", "vertical-navbox", "sidebar", "metadata", "hatnote", "toc", "mw-jump-link",
+              "catlinks", "noprint", "mw-cite-backlink", "thumbcaption", "wp-caption-text", "caption",
+              "image-caption", "media-caption", "credit", "image-credit", "photo-credit", "byline-photo",
+              "share", "social-share", "sharing")
+_APPARATUS_TAGS = ("figcaption", "sup")
+_MARKERS = re.compile(r"\[(?:\d{1,3}|[a-z]|edit|citation needed|note \d+|nb \d+)\]", re.IGNORECASE)
+_REFERENCE_LINE = re.compile(r"^(?:[-*•]\s*)?(?:\^|↑)")
+_TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
+_END_SECTIONS = frozenset("references notes see also external links further reading bibliography sources citations "
+                          "footnotes".split(" "))
+
+
+def clean_html(html: str) -> str:
+    """The page without its apparatus (_APPARATUS classes and ids, figure captions, superscripts).
+    On HTML that lxml cannot parse, the page as it was."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, TypeError, lxml.etree.ParserError):
+        return html
+    names = set(_APPARATUS)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        classes = set((el.get("class") or "").split()) | {el.get("id") or ""}
+        if el.tag in _APPARATUS_TAGS or classes & names:
+            el.drop_tree()
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def clean_paragraph(text: str) -> str:
+    """A paragraph without leftover apparatus: reference-list entries and table rules are
+    dropped; table rows read as "label: value"; footnote markers and [edit] links removed."""
+    text = normalise(_MARKERS.sub("", text))
+    if not text or _REFERENCE_LINE.match(text) or _TABLE_RULE.match(text):
+        return ""
+    if text.casefold().rstrip(":") in _END_SECTIONS:
+        return ""
+    return text
+
+
+def page_title(title: str, sitename: str | None, author: str | None) -> str:
+    """The page's title without what follows the headline: " | Site", " - Site", " — Author"."""
+    title = normalise(title or "")
+    extras = {normalise(x).casefold() for x in (sitename, author) if x}
+    while True:
+        head, sep, tail = max((title.rpartition(s) for s in (" | ", " - ", " – ", " — ", " :: ", " · ")),
+                              key=lambda parts: len(parts[0]))
+        if not sep or not head.strip():
+            return title
+        tail_cf = tail.strip().casefold()
+        if tail_cf in extras or any(tail_cf and (tail_cf in x or x in tail_cf) for x in extras) or len(tail.split()) <= 3 \
+                and len(head.split()) >= 3:
+            title = head.strip()
+        else:
+            return title
 
 
 # --- Markdown -----------------------------------------------------------------------------
 
 def _markdown(source: str, stem: str) -> Article:
-    """Paragraphs (and list items, quotes, code blocks) as plain text; headings are not
-    paragraphs but each paragraph keeps its section's heading trail as search context. The
-    first top-level heading before any text is the title."""
+    """Paragraphs (and list items, quotes, code blocks, table rows) as plain text; headings are
+    not paragraphs but each paragraph keeps its section's heading trail as search context. The
+    first top-level heading before any text is the title. A table row reads "label: value; …"
+    with the header row's labels."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(source)
@@ -130,6 +206,9 @@ def _markdown(source: str, stem: str) -> Article:
     paragraphs: list[str] = []
     context: list[str] = []
     heading_level = 0
+    header: list[str] = []
+    row: list[str] = []
+    in_head = False
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
@@ -140,6 +219,21 @@ def _markdown(source: str, stem: str) -> Article:
             else:
                 trail = [(lvl, t) for lvl, t in trail if lvl < heading_level] + [(heading_level, text)]
             heading_level = 0
+        elif tok.type == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
+            row.append(_inline_text(tok))
+        elif tok.type == "tr_close":
+            if in_head:
+                header = row
+            elif any(row):
+                # a table row reads "label: value; …" under the header's labels
+                pairs = [f"{h}: {c}" if h and c else c for h, c in zip(header + [""] * len(row), row) if c]
+                paragraphs.append(normalise("; ".join(pairs)))
+                context.append(" › ".join(t for _, t in trail))
+            row = []
+        elif tok.type in ("thead_open", "thead_close"):
+            in_head = tok.type == "thead_open"
+        elif tok.type == "table_open":
+            header = []
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
             text = _inline_text(tok)
             if text:

@@ -143,3 +143,46 @@ def test_pdf_without_text_is_a_clear_error():
                                         ("..", ""), ("notes.txt", "notes.txt")])
 def test_upload_names_lose_their_paths(name, shown):
     assert display_name(name) == shown
+
+
+WIKI_PAGE = """<!doctype html><html><head><title>Bell Rock Lighthouse - Wikipedia</title></head><body>
+<div id="content"><h1>Bell Rock Lighthouse</h1>
+<div role="note" class="hatnote">For the Scottish song, see Bell Rock (song).</div>
+<table class="infobox"><tr><th>Location</th><td>Inchcape reef</td></tr><tr><th>Constructed</th><td>1810</td></tr></table>
+<p>The Bell Rock Lighthouse stands eleven miles off the coast of Angus, on the Inchcape reef.<sup class="reference"><a href="#cite-1">[1]</a></sup>
+It is the oldest surviving sea-washed lighthouse in the world.<sup class="reference"><a href="#cite-2">[2]</a></sup></p>
+<h2><span class="mw-headline">Construction</span><span class="mw-editsection">[<a href="/edit">edit</a>]</span></h2>
+<p>It was built between 1807 and 1810 by Robert Stevenson, working from plans by John Rennie.<sup class="reference">[3]</sup></p>
+<figure><img src="a.jpg"><figcaption>The lighthouse in 2006, seen from a passing ship. Photo: J. Smith</figcaption></figure>
+<p>The stones were cut at Arbroath and carried out to the reef by boat in the summer months.</p>
+<table class="wikitable"><thead><tr><th>Keeper</th><th>Years</th></tr></thead>
+<tbody><tr><td>John Reid</td><td>1811–1814</td></tr><tr><td>Peter Logan</td><td>1814–1830</td></tr></tbody></table>
+<h2><span class="mw-headline">References</span><span class="mw-editsection">[<a href="/edit">edit</a>]</span></h2>
+<div class="reflist"><ol class="references">
+<li id="cite-1"><span class="mw-cite-backlink">^</span> Nicholson, Christopher (1995). Rock Lighthouses of Britain. Whittles.</li>
+<li id="cite-2"><span class="mw-cite-backlink">^</span> "Bell Rock". Northern Lighthouse Board. Retrieved 2 May 2010.</li>
+<li id="cite-3"><span class="mw-cite-backlink">^</span> Stevenson, Robert (1824). An Account of the Bell Rock Light-House.</li>
+</ol></div></div></body></html>"""
+
+
+def test_wikipedia_apparatus_is_dropped_and_tables_read_as_labelled_rows():
+    article = extract("bell-rock.html", WIKI_PAGE.encode())
+    assert article.title == "Bell Rock Lighthouse"                  # without " - Wikipedia"
+    text = "\n".join(article.paragraphs)
+    assert "on the Inchcape reef. It is the oldest surviving" in text    # no [1] markers
+    for junk in ("[edit]", "[3]", "Nicholson", "Retrieved", "Scottish song", "Photo: J. Smith", "Constructed"):
+        assert junk not in text                         # references, hatnote, caption, infobox
+    assert "Keeper: John Reid; Years: 1811–1814" in article.paragraphs
+    built = article.paragraphs.index(next(p for p in article.paragraphs if p.startswith("It was built")))
+    assert article.context[built] == "Construction"     # the heading, without its [edit] link
+
+
+def test_news_title_loses_the_site_name_and_byline():
+    page = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
+            '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
+            "<p>Two trawlers sank at their moorings when the storm surge reached the harbour on Sunday night.</p>"
+            "<p>The Anchor Inn on Quay Street was flooded to a depth of a metre and will stay closed for months.</p>"
+            "</article></body></html>")
+    article = extract("storm.html", page.encode())
+    assert article.title == "Storm floods harbour town"
+    assert article.paragraphs[0].startswith("Two trawlers sank")
