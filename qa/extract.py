@@ -172,6 +172,8 @@ def clean_paragraph(text: str) -> str:
         return ""
     if text.casefold().rstrip(":") in _END_SECTIONS:
         return ""
+    if text.startswith("|") and text.endswith("|"):     # a table Markdown could not parse
+        text = "; ".join(cell.strip() for cell in text.strip("|").split("|") if cell.strip())
     return text
 
 

@@ -1,10 +1,20 @@
-"""The one home of configuration: defaults here, overridable from env (QA_*) and CLI flags."""
+"""The one home of configuration: defaults here, overridable from env (QA_*) and CLI flags.
+
+The environment is read by pydantic-settings: every QA_<FIELD> is parsed to its field's type
+and checked against its bounds, and a bad value is a QAError naming the variable."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Annotated, Literal
+
+from annotated_types import Ge
+
+from .errors import QAError
+
+Positive = Annotated[int, Ge(1)]       # bounds pydantic checks when the value comes from the environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ARTICLE = Path(__file__).resolve().parent / "data" / "default_article.txt"
@@ -22,20 +32,20 @@ def _default_data_dir() -> Path:
 class Settings:
     index_dir: Path = field(default_factory=_default_index_dir)
     data_dir: Path = field(default_factory=_default_data_dir)     # feedback.sqlite3 lives here
-    top_k: int = 3                 # paragraphs cited per answer
-    max_evidence: int = 2          # evidence sentences kept per cited paragraph
-    window_tokens: int = 200       # word pieces per window of a long paragraph (model limit: 256)
-    batch_tokens: int = 4096       # word pieces per forward pass (measured fastest here)
-    pack_tokens: int = 128         # short texts packed into rows of this many word pieces (fastest here)
-    precision: str = "auto"        # auto (bf16 on AMX / AVX512-BF16 CPUs, else fp32), fp32 or bf16
+    top_k: Positive = 3            # paragraphs cited per answer
+    max_evidence: Positive = 2     # evidence sentences kept per cited paragraph
+    window_tokens: Positive = 200  # word pieces per window of a long paragraph (model limit: 256)
+    batch_tokens: Positive = 4096  # word pieces per forward pass (measured fastest here)
+    pack_tokens: Positive = 128    # short texts packed into rows of this many word pieces (fastest here)
+    precision: Literal["auto", "fp32", "bf16"] = "auto"   # auto: bf16 on AMX / AVX512-BF16 CPUs, else fp32
     sentence_weight: float = 0.7   # dense score = 0.3 * best paragraph/window + 0.7 * best sentence cosine
     lexical_weight: float = 0.3    # candidates: dense + 0.3 * BM25 / best BM25 in the article
-    rerank_depth: int = 10         # candidates reranked by late interaction (20 gave the same R@1)
+    rerank_depth: Positive = 10         # candidates reranked by late interaction (20 gave the same R@1)
     rerank_dense_weight: float = 0.15    # rerank score = MaxSim + 0.15 * dense + 0.1 * lexical
     rerank_lexical_weight: float = 0.1
     evidence_late_weight: float = 1.0    # sentence evidence score = cosine + 1.0 * sentence MaxSim
     evidence_margin: float = 0.2   # runner-up sentences this close to the best are evidence too
-    max_question_chars: int = 2000
+    max_question_chars: Positive = 2000
     # A question that leans on the chat: its scores + w x the previous question's, w by how much
     # it says itself (content words); a self-contained question is searched alone (followup.py).
     # Chosen on a grid over tests/data/conversations.json + conversations-extra.json (155
@@ -53,14 +63,43 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
-        """Defaults, then QA_<FIELD> environment variables, then explicit overrides (CLI flags)."""
-        env = os.environ if env is None else env
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = env.get(f"QA_{f.name.upper()}")
-            if raw is None or raw == "":
-                continue
-            kind = type(getattr(cls(), f.name))
-            values[f.name] = Path(raw) if kind is type(Path()) else kind(raw)
+        """Defaults, then QA_<FIELD> environment variables (os.environ, or `env`), then explicit
+        overrides (CLI flags). Raises QAError for a value that does not parse or is out of bounds."""
+        from pydantic import ValidationError
+
+        model = _env_model()
+        try:
+            if env is None:
+                parsed = model()                            # pydantic-settings reads os.environ
+            else:
+                prefix = "QA_"
+                parsed = model(**{k[len(prefix):].lower(): v for k, v in env.items()
+                                  if k.upper().startswith(prefix) and v != ""})
+        except ValidationError as exc:
+            problems = "; ".join(f"QA_{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
+            raise QAError(f"Bad setting in the environment: {problems}.") from None
+        values = {name: value for name, value in parsed.model_dump(exclude_unset=True).items()}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
+
+
+_MODEL = None
+
+
+def _env_model():
+    """A pydantic-settings model with Settings' fields, types and defaults (built once)."""
+    global _MODEL
+    if _MODEL is None:
+        import typing
+
+        from pydantic import Field, create_model
+        from pydantic_settings import BaseSettings, SettingsConfigDict
+
+        class Base(BaseSettings):
+            model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore", env_ignore_empty=True)
+
+        hints = typing.get_type_hints(Settings, include_extras=True)
+        specs = {f.name: (hints[f.name], Field(default_factory=lambda name=f.name: getattr(Settings(), name)))
+                 for f in fields(Settings)}
+        _MODEL = create_model("EnvSettings", __base__=Base, **specs)
+    return _MODEL

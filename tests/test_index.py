@@ -1,7 +1,11 @@
 import json
+import re
+
+import pytest
 
 from qa import Settings
 from qa.engine import Engine
+from qa.errors import QAError
 
 TEXT = "Cats sleep most of the day.\n\nDogs like to fetch sticks in the park.\n\nFish swim in water."
 
@@ -69,3 +73,19 @@ def test_settings_come_from_env_then_overrides(tmp_path):
     s = Settings.from_env({"QA_TOP_K": "5", "QA_INDEX_DIR": str(tmp_path)}, top_k=None)
     assert s.top_k == 5 and s.index_dir == tmp_path
     assert Settings.from_env({"QA_TOP_K": "5"}, top_k=2).top_k == 2
+
+
+@pytest.mark.parametrize("name,value,says", [("QA_TOP_K", "abc", "valid integer"), ("QA_TOP_K", "0", "greater than"),
+                                             ("QA_PRECISION", "fp8", "'auto', 'fp32' or 'bf16'"),
+                                             ("QA_SENTENCE_WEIGHT", "lots", "valid number")])
+def test_a_bad_setting_in_the_environment_is_a_clear_error_naming_it(name, value, says):
+    with pytest.raises(QAError, match=f"{name}: .*{re.escape(says)}"):
+        Settings.from_env({name: value})
+
+
+def test_settings_read_the_process_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("QA_TOP_K", "4")
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path))
+    monkeypatch.setenv("QA_PRECISION", "")                 # empty: the default
+    s = Settings.from_env()
+    assert (s.top_k, s.index_dir, s.precision) == (4, tmp_path, "auto")
