@@ -73,16 +73,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(engine, article: str | None):
+class ProgressBar:
+    """Indexing progress as a tqdm bar on stderr; silent when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, message: str, fraction: float) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=100, desc=message, file=sys.stderr, disable=None, leave=False, dynamic_ncols=True,
+                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
+        self.bar.set_description_str(message, refresh=False)
+        self.bar.update(max(0, round(100 * fraction) - self.bar.n))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _open(engine, article: str | None, progress: ProgressBar | None = None):
     """--article: a file path, else a library id."""
     if not article:
-        return engine.open_default()
+        return engine.open_default(progress=progress)
     if Path(article).exists():
-        return engine.open_file(article)
+        return engine.open_file(article, progress=progress)
     from .library import valid_id
 
     if valid_id(article):
-        return engine.open_id(article)
+        return engine.open_id(article, progress=progress)
     raise QAError(f"No such file or library id: {article}")
 
 
@@ -243,7 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fit-answerability":
             return _fit(engine, args)
         if args.command == "index":
-            doc = engine.open_file(args.path) if args.path else engine.open_default()
+            progress = ProgressBar()
+            try:
+                doc = engine.open_file(args.path, progress=progress) if args.path else engine.open_default(progress=progress)
+            finally:
+                progress.close()
             print(f"{doc.id}  {doc.index_path}  ({len(doc.paragraphs)} paragraphs: {doc.title or 'untitled'})")
             return 0
         if args.command == "list":
@@ -252,7 +277,11 @@ def main(argv: list[str] | None = None) -> int:
             engine.remove(args.id)
             print(f"removed {args.id}")
             return 0
-        doc = _open(engine, args.article)
+        progress = ProgressBar()
+        try:
+            doc = _open(engine, args.article, progress)
+        finally:
+            progress.close()
         if args.questions:
             for question, history in _read_questions(args.questions):
                 try:

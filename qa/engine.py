@@ -223,8 +223,8 @@ class Engine:
         self.library.put(article_id, article, f"file {resolved}")
         return self._open_article(article_id, article, progress)
 
-    def open_default(self) -> Document:
-        return self.open_file(DEFAULT_ARTICLE)
+    def open_default(self, progress: Progress | None = None) -> Document:
+        return self.open_file(DEFAULT_ARTICLE, progress)
 
     def open_id(self, article_id: str, progress: Progress | None = None) -> Document:
         """An article of the library (or "default"); its index is rebuilt from the stored text if damaged."""

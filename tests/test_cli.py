@@ -42,6 +42,37 @@ def test_index_builds_an_article_and_prints_where_it_is(index_dir, tmp_path):
     article_id, folder = result.stdout.split()[:2]
     assert (Path(folder) / "manifest.json").exists()
     assert "2 paragraphs" in result.stdout and "A Note" in result.stdout
+    assert result.stderr == ""                  # no progress bar when stderr is not a terminal
+
+
+def test_index_shows_a_progress_bar_on_a_terminal(index_dir, tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    article = tmp_path / "logs.txt"
+    article.write_text("Keeper's Logs\n\n" + "\n\n".join(
+        f"Entry {n}. The supply boat reached the rock in the year {1811 + n} with oil and bread." for n in range(300)))
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "qa", "index", str(article)], cwd=ROOT, stdin=slave,
+                            stdout=slave, stderr=slave, env=subprocess_env(index_dir))
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:                         # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait(timeout=300) == 0
+    text = shown.decode(errors="replace")
+    assert "Embedding 600 sentences" in text and "100%" in text, text[-500:]
+    assert "300 paragraphs" in text
 
 
 def test_list_ask_by_id_and_remove(index_dir, tmp_path):
