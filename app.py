@@ -17,6 +17,7 @@ from qa.feedback import FeedbackStore
 from qa.highlight import anchor, escape, first_words, highlight, reader_html, reader_window
 
 READER_MAX = 300            # paragraphs drawn at once in the reader pane
+CHAT_HEIGHT = 560           # px: the conversation pane before its CSS fits it to the window (STYLE)
 STYLE = """<style>
 mark{background:#ffe58f;padding:0 .1em;border-radius:2px}
 .para{margin:0 0 .8em 0;padding:.3em .5em;border-left:3px solid transparent;scroll-margin-top:4.5rem}
@@ -25,11 +26,16 @@ mark{background:#ffe58f;padding:0 .1em;border-radius:2px}
 @keyframes landed{0%{background:#ffd666;box-shadow:0 0 0 3px #f0b429}100%{box-shadow:none}}
 .pnum{font-weight:600;color:#888;margin-right:.3em}
 .gap{color:#999;font-size:.85em;text-align:center;margin:.4em 0 1em}
+/* The conversation and the reader scroll in panes that fit the window, so the page itself does
+   not scroll and the question box stays in view. */
+.st-key-chat-pane,div:has(> .st-key-chat-pane){max-height:max(240px, calc(100vh - 350px)) !important}
+.st-key-reader-box,div:has(> .st-key-reader-box){max-height:max(240px, calc(100vh - 340px)) !important}
 /* A narrow screen stacks the columns: the reader comes first, in a shorter pane, so it is not
    under the whole chat. */
 @media (max-width: 640px){
   div[data-testid="stHorizontalBlock"]:has(.reader-pane){flex-direction:column-reverse}
-  div[data-testid="stVerticalBlock"]:has(> div .reader-pane) div[style*="height: 640px"]{height:45vh !important}
+  .st-key-reader-box,div:has(> .st-key-reader-box){max-height:40vh !important}
+  .st-key-chat-pane,div:has(> .st-key-chat-pane){max-height:max(240px, calc(60vh - 200px)) !important}
 }
 </style>"""
 
@@ -146,7 +152,7 @@ def render_reader(paragraphs: list[str], chat_turns: list[Turn]) -> None:
     shown = reader_window(len(paragraphs), linked, READER_MAX)
     if len(shown) < len(paragraphs):
         st.caption(f"{len(shown)} of {len(paragraphs)} paragraphs shown, around the citations.")
-    with st.container(height=640, border=True):
+    with st.container(height=640, border=True, key="reader-box"):
         st.markdown(reader_html(paragraphs, cited, shown), unsafe_allow_html=True)
     if answer is not None and answer.citations:
         scroll_reader_to(answer.citations[0].paragraph, len(chat_turns))
@@ -299,15 +305,21 @@ def main() -> None:
     except QAError as exc:
         st.error(str(exc))
         st.stop()
-    if question := st.chat_input("Ask a question about the article"):
-        with st.spinner("Searching the article…"):
-            turns().append(chat.ask(doc, turns(), question, st.session_state.get("top_k")))
     with st.sidebar:
         render_settings(engine, doc)
     st.title(doc.title or "Untitled article", anchor=False)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        render_chat(doc)
+        # The conversation scrolls in its own pane with the question box under it, so the page
+        # itself never scrolls: it opens at the top, title in view (a chat box pinned to the
+        # page's bottom makes Streamlit keep the page scrolled to its end).
+        with st.container(height=CHAT_HEIGHT, border=False, key="chat-pane"):
+            question = st.session_state.get("question")      # the box's text, on the run it was sent
+            if question:
+                with st.spinner("Searching the article…"):
+                    turns().append(chat.ask(doc, turns(), question, st.session_state.get("top_k")))
+            render_chat(doc)
+        st.chat_input("Ask a question about the article", key="question")
     with right:
         st.subheader("The article", anchor=False)
         render_reader(doc.paragraphs, turns())

@@ -19,6 +19,18 @@ def page(seed_doc, index_dir, data_dir):
         yield page
 
 
+IN_VIEW = """() => { const title = document.querySelector('h1').getBoundingClientRect();
+  const box = document.querySelector('[data-testid=stChatInput]').getBoundingClientRect();
+  return {title: Math.round(title.top), box: Math.round(box.bottom), height: innerHeight,
+          scrolled: document.querySelector('[data-testid=stMain]').scrollTop}; }"""
+
+
+def test_the_page_opens_at_the_top_with_the_question_box_in_view(page):
+    where = page.evaluate(IN_VIEW)
+    assert where["scrolled"] == 0 and where["title"] > 0, where
+    assert where["box"] <= where["height"], where
+
+
 def test_typed_question_shows_answer_and_cited_paragraphs_with_highlights(page):
     ask(page, "Whose release did the ambassadors demand?", turn=0)
     answer = page.locator('[data-testid="stChatMessage"]').nth(1)
@@ -35,6 +47,9 @@ def test_off_topic_question_says_the_article_does_not_cover_it(page):
     assert "weak match" in answer.inner_text()
     # earlier turn is still on screen
     assert "Whose release did the ambassadors demand?" in page.locator('[data-testid="stChatMessage"]').nth(0).inner_text()
+    # the conversation scrolls in its pane: the page stays at the top, title and box in view
+    where = page.evaluate(IN_VIEW)
+    assert where["scrolled"] < 20 and where["title"] > 0 and where["box"] <= where["height"], where
 
 
 def test_a_follow_up_is_answered_from_the_conversation_and_citations_link_to_the_reader(page):
