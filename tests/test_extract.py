@@ -186,3 +186,15 @@ def test_news_title_loses_the_site_name_and_byline():
     article = extract("storm.html", page.encode())
     assert article.title == "Storm floods harbour town"
     assert article.paragraphs[0].startswith("Two trawlers sank")
+
+
+def test_reference_web_pages_read_close_to_a_reference_reader_without_apparatus():
+    # Mozilla Readability's test pages (tests/data/extract/README.md): outside pages with a
+    # reference main text; the 0.95 target is the issue's, not fitted here
+    from qa.extract_eval import evaluate
+
+    results = evaluate(Path(__file__).parent / "data" / "extract" / "html")
+    assert len(results) >= 7
+    assert sum(r.f1 for r in results) / len(results) >= 0.95, [(r.name, r.f1) for r in results]
+    for r in results:
+        assert not (r.junk["reference"] or r.junk["table-row"] or r.junk["edit-link"] or r.junk["marker"]), r
