@@ -244,8 +244,12 @@ def render_articles(engine: Engine) -> str:
                               format_func=lambda i: entries[i].title or "Untitled")
     st.caption(f"{entries[article_id].paragraphs} paragraphs · {escape(entries[article_id].source)}",
                unsafe_allow_html=True)
+    # Always a container here, so that the panels below keep their place in the page when the
+    # remove button comes and goes (else, while a run redraws, the old "Add an article" panel
+    # lingers above the new one)
+    remove_slot = st.container()
     if article_id != DEFAULT_ID:
-        with st.popover("Remove this article"):
+        with remove_slot, st.popover("Remove this article"):
             st.write("This deletes the article's text and index from the library.")
             st.button("Yes, remove it", key="confirm-remove", type="primary", on_click=remove_article,
                       args=(article_id,))
