@@ -22,7 +22,7 @@ from . import index as indexing
 from .embed import Embedder
 from .errors import ArticleError, CorruptIndexError, QuestionError
 from .extract import check_article, check_size, display_name, extract, read_file
-from .ingest import article_from_text
+from .ingest import article_from_text, normalise
 from .library import Entry, Library, valid_id
 from .records import Answer, Article, Hit
 from .lexical import TOKENIZER, tokenize
@@ -109,7 +109,7 @@ class Document:
         question = self._check(question)
         k = max(1, top_k or self._settings.top_k)
         query = self.encode(question)
-        context, weight = self.context(question, query, [h for h in (history or []) if h and h.strip()])
+        context, weight = self.context(question, query, [h for h in (normalise(h or "") for h in history or []) if h])
         ranking, hits = self._retriever.search(query, k, ranker_of(ranker), context, weight)
         evidence = hits[0].sentence_order[0] if hits[0].sentence_order else 0
         own = answerability.features(self._retriever, query, ranking, evidence)
@@ -152,7 +152,7 @@ class Document:
         return query
 
     def _check(self, question: str) -> str:
-        question = (question or "").strip()
+        question = normalise(question or "")
         if not question:
             raise QuestionError("Please type a question.")
         if len(question) > self._settings.max_question_chars:
@@ -199,7 +199,7 @@ class Engine:
                   listed: bool = True) -> Document:
         """Pasted text: every blank-line-separated block is a paragraph; the title is only the one
         given. `listed=False` indexes it without adding it to the library (evaluations do)."""
-        check_size(len((text or "").encode("utf-8")), "The text")
+        check_size(len((text or "").encode("utf-8", "replace")), "The text")
         article = check_article(article_from_text(text, title), "The text")
         if not listed:
             return self._open_article(article_id_for(article), article, progress)

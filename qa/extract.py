@@ -82,9 +82,20 @@ def check_size(size: int, shown: str) -> None:
 def check_article(article: Article, shown: str) -> Article:
     if not article.paragraphs:
         raise ArticleError(f"{shown} has no text to ask about.")
+    if not searchable(article.paragraphs):
+        raise ArticleError(f"{shown} has no words to search: only common words (like \"to be or not to be\"), "
+                           "numbers or symbols. Add a text with some content words.")
     if len(article.paragraphs) > MAX_PARAGRAPHS:
         raise ArticleError(f"{shown} has {len(article.paragraphs):,} paragraphs; the limit is {MAX_PARAGRAPHS:,}.")
     return article
+
+
+def searchable(paragraphs: tuple[str, ...]) -> bool:
+    """Whether any paragraph has a word BM25 keeps (not a stopword, a number or a symbol)."""
+    from .lexical import tokenize
+
+    return any(tokenize(list(paragraphs[i:i + 1000])) != [[]] * len(paragraphs[i:i + 1000])
+               for i in range(0, len(paragraphs), 1000))
 
 
 def _text(data: bytes, shown: str) -> str:

@@ -21,9 +21,20 @@ _SITE_SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[–—]\s+(?=[^–—]*$)")
 _MAX_TITLE_CHARS = 250
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def clean(text: str) -> str:
+    """Text that can be encoded and shown: lone surrogates (a broken clipboard or decoder)
+    become "?", control characters and zero-width marks are dropped (tabs and newlines stay)."""
+    text = text.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= ch <= "\udfff" for ch in text) else text
+    return _CONTROL.sub("", text)
+
+
 def normalise(block: str) -> str:
-    """Collapse runs of whitespace (this also re-joins line-wrapped paragraphs)."""
-    return _WHITESPACE.sub(" ", block).strip()
+    """Clean (see `clean`) and collapse runs of whitespace (this also re-joins line-wrapped
+    paragraphs)."""
+    return _WHITESPACE.sub(" ", clean(block)).strip()
 
 
 def split_blocks(text: str) -> list[str]:

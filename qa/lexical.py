@@ -39,8 +39,13 @@ class Lexical:
 
     @classmethod
     def build(cls, texts: list[str]) -> "Lexical":
+        tokens = tokenize(texts)
+        if not any(tokens):            # bm25s cannot index a corpus without a word
+            from .errors import ArticleError
+
+            raise ArticleError("The article has no words to search: only common words, numbers or symbols.")
         bm25 = bm25s.BM25()
-        bm25.index(tokenize(texts), show_progress=False)
+        bm25.index(tokens, show_progress=False)
         return cls(bm25, len(texts))
 
     def scores(self, terms: list[str]) -> np.ndarray:

@@ -49,6 +49,9 @@ BAD_UPLOADS = {
     "a PDF that is not a PDF": ("report.pdf", b"Just some text pretending to be a PDF.", "not a PDF"),
     "a damaged PDF": ("report.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "damaged PDF"),
     "too many paragraphs": ("huge.txt", b"Word.\n\n" * (MAX_PARAGRAPHS + 1), "limit"),
+    "only stopwords": ("hamlet.txt", b"To be, or not to be.", "no words to search"),
+    "only numbers": ("n.txt", b"1 2 3\n\n4 5 6", "no words to search"),
+    "a zero-width space": ("zw.txt", "\u200b".encode(), "empty"),
 }
 
 
@@ -62,6 +65,24 @@ def test_bad_upload_is_a_clear_error_and_loses_nothing(library, case):
     assert _snapshot(engine.settings.index_dir) == before
     assert [e.id for e in engine.articles()] == ["default", doc.id]
     assert engine.open_id(doc.id).ask("Where are the tools?").citations[0].paragraph == 2
+
+
+@pytest.mark.parametrize("text", ["To be, or not to be.", "It is what it is.", "\u200b\n\n\u200b"])
+def test_pasted_text_without_searchable_words_is_refused_and_leaves_nothing(library, text):
+    engine, doc = library
+    before = _snapshot(engine.settings.index_dir)
+    with pytest.raises(QAError):
+        engine.open_text(text)
+    assert _snapshot(engine.settings.index_dir) == before
+    assert [e.id for e in engine.articles()] == ["default", doc.id]
+
+
+def test_lone_surrogates_in_article_question_and_history_are_replaced_not_a_crash(library):
+    engine, _ = library
+    doc = engine.open_text("The keepers \udcff kept the light.\n\nThe supply boat came in May.", listed=False)
+    assert doc.paragraphs[0] == "The keepers ? kept the light."
+    assert doc.ask("Who kept the light\ud800?").citations[0].paragraph == 1
+    assert doc.ask("When did it come?", history=["Which \udfff boat?"]).citations
 
 
 def test_file_over_the_size_limit_is_refused_before_reading(library, tmp_path):
