@@ -11,7 +11,7 @@ from qa import Answer, Document, Engine, QAError, Settings
 from qa import chat
 from qa.chat import Turn
 from qa.engine import DEFAULT_ID
-from qa.export import chat_markdown
+from qa.export import chat_markdown, escape_answer, escape_markdown
 from qa.extract import MAX_BYTES, SUFFIXES
 from qa.feedback import FeedbackStore
 from qa.highlight import anchor, escape, first_words, highlight, reader_html, reader_window
@@ -67,10 +67,10 @@ def render_answer(answer: Answer) -> None:
         st.caption(f"Searched for: {escape(answer.searched)}", unsafe_allow_html=True)
     chance = f"{answer.probability:.0%} likely that the article answers this"
     if answer.level == "declined":
-        st.warning(answer.text)
+        st.warning(escape_answer(answer.text))
         st.caption(f"Not answered · {chance}")
     elif answer.level == "closest":
-        st.info(answer.text, icon="🤔")
+        st.info(escape_answer(answer.text), icon="🤔")
         st.caption(f"Closest passage, may not answer exactly · {chance}")
     else:
         st.markdown(f"<div class='answer'>{escape(answer.text)}</div>", unsafe_allow_html=True)
@@ -107,7 +107,7 @@ def save_feedback(i: int, kind: str) -> None:
         get_feedback().record(st.session_state["article_id"], answer.question, list(turn.history),
                               answer.searched, answer.citations[0].paragraph, vote=vote, right=right)
     except QAError as exc:
-        st.toast(str(exc), icon="⚠️")
+        st.toast(escape_markdown(str(exc)), icon="⚠️")
     else:
         st.toast("Thanks — feedback saved.")
 
@@ -131,7 +131,7 @@ def render_chat(doc: Document) -> None:
             st.text(turn.question)
         with st.chat_message("assistant"):
             if turn.answer is None:
-                st.error(turn.error)
+                st.error(escape_markdown(turn.error))
             else:
                 render_answer(turn.answer)
                 render_feedback(i, turn.answer, doc.paragraphs)
@@ -211,7 +211,7 @@ def add_article(kind: str, upload_key: str = "") -> None:
             failed = ""
             status.update(label="Indexed", state="complete")
     if failed:
-        st.error(failed)                      # outside the status box, so it shows when that is folded
+        st.error(escape_markdown(failed))                      # outside the status box, so it shows when that is folded
         return
     st.session_state["select_next"] = doc.id
     if kind == "upload":
@@ -236,7 +236,7 @@ def render_articles(engine: Engine) -> str:
     try:
         entries = {e.id: e for e in engine.articles()}
     except QAError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         st.stop()
     if st.session_state.get("article_id") not in entries:
         st.session_state["article_id"] = DEFAULT_ID
@@ -285,9 +285,9 @@ def start_of_run() -> None:
     """What the previous run asked for before any widget exists: notices, the article to switch
     to, an emptied paste form."""
     if "notice" in st.session_state:
-        st.toast(st.session_state.pop("notice"), icon="✅")
+        st.toast(escape_markdown(st.session_state.pop("notice")), icon="✅")
     if "notice_error" in st.session_state:
-        st.toast(st.session_state.pop("notice_error"), icon="⚠️")
+        st.toast(escape_markdown(st.session_state.pop("notice_error")), icon="⚠️")
     if "select_next" in st.session_state:
         st.session_state["article_id"] = st.session_state.pop("select_next")
         new_chat()
@@ -307,11 +307,11 @@ def main() -> None:
         with st.spinner("Opening the article…"):
             doc = engine.open_id(article_id)
     except QAError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         st.stop()
     with st.sidebar:
         render_settings(engine, doc)
-    st.title(doc.title or "Untitled article", anchor=False)
+    st.title(escape_markdown(doc.title or "Untitled article"), anchor=False)   # a title is text, not Markdown
     left, right = st.columns([3, 2], gap="large")
     with left:
         # The conversation scrolls in its own pane with the question box under it, so the page

@@ -142,3 +142,14 @@ def test_feedback_is_saved_and_the_chat_exports(app, data_dir):
     assert len(saved) == 1 and saved[0].vote == 1 and saved[0].right == 2 and saved[0].cited == 3
     export = app.get("download_button")[0]
     assert export.label == "Export chat" and not export.proto.disabled
+
+
+def test_a_title_with_markdown_is_shown_as_text(app):
+    from qa.export import escape_markdown
+
+    title = "**Harbour** $x^2$ [notes](javascript:alert(1))"
+    app.sidebar.text_input(key="paste_title").set_value(title)
+    app.sidebar.text_area(key="paste_text").set_value("The ferry leaves the pier every hour in summer.")
+    _sidebar_button(app, "Add the text").click().run()
+    assert not app.exception
+    assert app.title[0].value == escape_markdown(title) == r"\*\*Harbour\*\* \$x^2\$ \[notes\]\(javascript:alert\(1\)\)"

@@ -135,3 +135,20 @@ def test_feedback_is_stored_per_answer_and_exported_as_cases(tmp_path, fresh_eng
     path.write_text("".join(json.dumps(c) + "\n" for c in cases if c["article"] == city.id))
     result = conversations.evaluate_cases(fresh_engine, path)
     assert result.cases == 2 and result.recall_at_1 == 100.0
+
+
+def test_export_escapes_article_text_so_no_viewer_runs_or_links_it(fresh_engine):
+    from markdown_it import MarkdownIt
+
+    hostile = ("The keepers met <img src=x onerror=alert(1)> at the harbour <script>alert(2)</script> in May.\n\n"
+               "Their log is at [the archive](javascript:alert(3)) and costs $5 or $6 to read.\n\n"
+               "1. The supply boat came in June, **always** on a Tuesday.")
+    doc = fresh_engine.open_text(hostile, title="Log <b>[x](javascript:alert(4))</b>", listed=False)
+    turns = [chat.ask(doc, [], q) for q in ["When did the keepers meet at the harbour?", "Where is their log?",
+                                               "When did the supply boat come?"]]
+    md = chat_markdown(doc.title, turns)
+    html = MarkdownIt("commonmark").render(md)
+    for tag in ("<img", "<script", "<a ", "<b>", "<strong>always"):
+        assert tag not in html, tag
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "[the archive](javascript:alert(3))" in html
+    assert "[¶1]" in md                                    # the answer's own markers stay readable
