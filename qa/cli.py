@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .errors import QAError
+from .extract import MAX_BYTES
 from .records import Answer
 
 
@@ -18,6 +19,7 @@ _SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Ask an article questions; answers cite its paragraphs.")
     parser.add_argument("--index-dir", type=Path, help="where indexes live (default: ./index of the project, or QA_INDEX_DIR)")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected failure")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ask = sub.add_parser("ask", help="answer one question, or a JSONL file of them")
@@ -128,9 +130,15 @@ def _print_answer(ans: Answer, as_json: bool) -> None:
 
 def _read_questions(path: Path) -> list[tuple[str, list[str]]]:
     try:
+        if not path.is_file():
+            raise QAError(f"{path} is not a regular file." if path.exists() else f"No such file: {path}")
+        if path.stat().st_size > MAX_BYTES:
+            raise QAError(f"{path} is over {MAX_BYTES // 10**6} MB.")
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise QAError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise QAError(f"{path} is not UTF-8 text (expected JSON lines).") from None
     out = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -232,7 +240,10 @@ def _feedback_export(settings, out: Path | None) -> int:
     lines = [json.dumps(case, ensure_ascii=False) for case in FeedbackStore(settings.feedback_path).export_cases()]
     text = "".join(line + "\n" for line in lines)
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise QAError(f"Cannot write {out}: {exc.strerror or exc}.") from None
         print(f"{len(lines)} cases written to {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -296,3 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:                   # never a traceback for a user, unless asked for
+        if args.debug:
+            raise
+        print(f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        return 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 from pathlib import Path, PurePosixPath
 
 from .errors import ArticleError
@@ -61,8 +62,15 @@ def read_file(path: str | Path) -> Article:
     """Read an article file of any supported format. Raises ArticleError."""
     path = Path(path)
     try:
-        check_size(path.stat().st_size, path.name)
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):         # a FIFO would block, a device never end
+            raise ArticleError(f"{path} is not a regular file (a pipe, a device or a socket); save it as a file first.")
+        check_size(info.st_size, path.name)
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)            # the size on disk may have changed since
+        check_size(len(data), path.name)
     except FileNotFoundError:
         raise ArticleError(f"No such file: {path}") from None
     except IsADirectoryError:

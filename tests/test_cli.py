@@ -101,6 +101,30 @@ def test_user_errors_are_one_line_messages_not_tracebacks(index_dir, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_odd_files_and_settings_are_one_line_errors_never_a_hang(index_dir, tmp_path):
+    import os
+
+    binary = tmp_path / "questions.jsonl"
+    binary.write_bytes(bytes(range(128, 256)) * 20)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    cases = {
+        ("ask", "--questions", str(binary)): "not UTF-8",
+        ("ask", "--article", str(fifo), "x?"): "not a regular file",          # used to block for ever
+        ("ask", "--article", "/dev/zero", "x?"): "not a regular file",        # used to read until memory ran out
+        ("ask", "--questions", str(fifo)): "not a regular file",
+        ("feedback", "export", "--out", str(tmp_path / "missing" / "cases.jsonl")): "Cannot write",
+        ("feedback", "export", "--out", str(tmp_path)): "Cannot write",
+    }
+    for args, says in cases.items():
+        result = run_cli(index_dir, *args)
+        assert result.returncode == 2 and says in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    env_bad = subprocess.run([sys.executable, "-m", "qa", "list"], cwd=ROOT, capture_output=True, text=True,
+                             env={**subprocess_env(index_dir), "QA_TOP_K": "many"}, timeout=120)
+    assert env_bad.returncode == 2 and "QA_TOP_K" in env_bad.stderr and "Traceback" not in env_bad.stderr
+
+
 def test_feedback_export_writes_cases_that_qa_eval_reads(index_dir, tmp_path):
     notes = tmp_path / "lake.md"
     notes.write_text("# Lake\n\nThe lake freezes in January.\n\n## Ferry\n\nThe ferry runs every hour from the north pier.\n")
