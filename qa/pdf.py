@@ -27,9 +27,11 @@ pages) and turns them into an article:
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import statistics
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -38,6 +40,8 @@ from .errors import ArticleError
 from .ingest import normalise
 from .records import Article
 
+MAX_PAGES = 2_000          # a longer PDF is refused (a book is a few hundred pages)
+MAX_SECONDS = 180          # reading time budget (pdfminer: about 0.05 s a page here)
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.|Appendix\s+[A-Z0-9]+\.?)\s+\S")
@@ -99,6 +103,7 @@ def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextBox
     from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
     from pdfminer.psparser import PSException
 
@@ -108,7 +113,13 @@ def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
         meta_title = _meta_title(doc)
-        for pages, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
+        if sum(1 for _ in itertools.islice(PDFPage.create_pages(doc), MAX_PAGES + 1)) > MAX_PAGES:
+            raise ArticleError(f"{shown} has more than {MAX_PAGES:,} pages; the limit is {MAX_PAGES:,}.")
+        started = time.monotonic()
+        for pages, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams(), maxpages=MAX_PAGES + 1), 1):
+            if time.monotonic() - started > MAX_SECONDS:
+                raise ArticleError(f"{shown} took over {MAX_SECONDS} s to read ({pages - 1} pages so far); "
+                                   "it may be damaged or built to be slow. Try a smaller PDF or paste its text.")
             for element in page:
                 if not isinstance(element, LTTextBox):
                     continue

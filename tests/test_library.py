@@ -39,6 +39,20 @@ def _zip() -> bytes:
     return buf.getvalue()
 
 
+def _deep_page_tree(depth: int = 5000) -> bytes:
+    """A PDF whose page tree nests `depth` levels deep (a known way to crash PDF readers)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    objs += [b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (i + 3) for i in range(depth)]
+    objs.append(b"<< /Type /Page /MediaBox [0 0 612 792] >>")
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+
+
 BAD_UPLOADS = {
     "empty file": ("empty.txt", b"", "empty"),
     "whitespace-only file": ("blank.md", b"  \n\n\t \r\n", "empty"),
@@ -49,6 +63,7 @@ BAD_UPLOADS = {
     "a PDF that is not a PDF": ("report.pdf", b"Just some text pretending to be a PDF.", "not a PDF"),
     "a damaged PDF": ("report.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "damaged PDF"),
     "too many paragraphs": ("huge.txt", b"Word.\n\n" * (MAX_PARAGRAPHS + 1), "limit"),
+    "a PDF page tree nested 5,000 deep": ("deep.pdf", _deep_page_tree(), "damaged PDF"),
     "only stopwords": ("hamlet.txt", b"To be, or not to be.", "no words to search"),
     "only numbers": ("n.txt", b"1 2 3\n\n4 5 6", "no words to search"),
     "a zero-width space": ("zw.txt", "\u200b".encode(), "empty"),
@@ -83,6 +98,24 @@ def test_lone_surrogates_in_article_question_and_history_are_replaced_not_a_cras
     assert doc.paragraphs[0] == "The keepers ? kept the light."
     assert doc.ask("Who kept the light\ud800?").citations[0].paragraph == 1
     assert doc.ask("When did it come?", history=["Which \udfff boat?"]).citations
+
+
+def test_a_pdf_over_the_page_limit_is_refused_before_it_is_read(library, monkeypatch):
+    from fpdf import FPDF
+
+    import qa.pdf
+
+    engine, _ = library
+    monkeypatch.setattr(qa.pdf, "MAX_PAGES", 5)
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for n in range(6):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, f"Page {n}: the keepers kept the light burning all night.")
+    before = _snapshot(engine.settings.index_dir)
+    with pytest.raises(QAError, match="more than 5 pages"):
+        engine.open_upload("long.pdf", bytes(pdf.output()))
+    assert _snapshot(engine.settings.index_dir) == before
 
 
 def test_file_over_the_size_limit_is_refused_before_reading(library, tmp_path):
