@@ -26,6 +26,9 @@ IN_VIEW = """() => { const title = document.querySelector('h1').getBoundingClien
 
 
 def test_the_page_opens_at_the_top_with_the_question_box_in_view(page):
+    page.get_by_test_id("stChatInput").wait_for(timeout=60_000)      # drawn after the title
+    page.locator("h1").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)                                        # let the layout settle
     where = page.evaluate(IN_VIEW)
     assert where["scrolled"] == 0 and where["title"] > 0, where
     assert where["box"] <= where["height"], where
