@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -284,9 +286,18 @@ class Engine:
             return self._build_locks.setdefault(article_id, threading.Lock())
 
     def _file_lock(self, article_id: str) -> FileLock:
-        """Serialises builds of one article across processes sharing the index folder."""
+        """Serialises builds of one article across processes sharing the index folder. Where the
+        index folder cannot hold the locks (read-only, or `.locks` is a file), they are kept in
+        the system's temporary folder, under a name drawn from the index folder's path."""
         folder = self.store.root / ".locks"
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not (folder.is_dir() and os.access(folder, os.W_OK)):
+                raise NotADirectoryError(str(folder))
+        except OSError:
+            where = hashlib.sha256(str(self.store.root.resolve()).encode("utf-8", "replace")).hexdigest()[:16]
+            folder = Path(tempfile.gettempdir()) / "qa-locks" / where
+            folder.mkdir(parents=True, exist_ok=True)
         return FileLock(str(folder / f"{article_id}.lock"))
 
     def _open_article(self, article_id: str, article: Article, progress: Progress | None = None) -> Document:

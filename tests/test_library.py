@@ -240,3 +240,16 @@ def test_a_build_killed_midway_leaves_nothing_that_is_used(fresh_engine, count_e
     assert calls, "a half-written index was used"
     assert doc.ask("How many boats does harbour 12 have?").citations[0].paragraph == 13
     assert not list(index_dir.glob(".tmp-*"))
+
+
+def test_a_locks_entry_that_is_a_file_does_not_stop_articles_opening(library):
+    engine, doc = library
+    locks = engine.settings.index_dir / ".locks"
+    import shutil
+
+    shutil.rmtree(locks, ignore_errors=True)
+    locks.write_text("not a folder")                   # used to raise FileExistsError on every open
+    fresh = Engine(engine.settings, embedder=engine.embedder)
+    assert fresh.open_id(doc.id).ask("Where are the tools?").citations[0].paragraph == 2
+    added = fresh.open_text("The lighthouse keepers rowed out to the reef every spring.", listed=False)
+    assert added.ask("Where did the keepers row?").citations[0].paragraph == 1
