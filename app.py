@@ -33,7 +33,7 @@ mark{background:#ffe58f;padding:0 .1em;border-radius:2px}
 /* A narrow screen stacks the columns: the reader comes first, in a shorter pane, so it is not
    under the whole chat. */
 @media (max-width: 640px){
-  div[data-testid="stHorizontalBlock"]:has(.reader-pane){flex-direction:column-reverse}
+  div[data-testid="stHorizontalBlock"]:has(.reader-pane){flex-direction:column-reverse;row-gap:.75rem}
   .st-key-reader-box,div:has(> .st-key-reader-box){max-height:40vh !important}
   .st-key-chat-pane,div:has(> .st-key-chat-pane){max-height:max(240px, calc(60vh - 200px)) !important}
 }
