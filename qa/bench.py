@@ -1,4 +1,5 @@
-"""`qa bench`: index build, ask latency, cold start and fast-path parity, measured in one process.
+"""`qa bench`: index build (and its curve over 300/1,200/2,500 paragraphs), index size on disk,
+ask latency, cold start and fast-path parity, measured in one process.
 
 Every speed figure comes with a plain baseline run in the same process (a plain fp32
 SentenceTransformer.encode), and is reported as a ratio to it: timings on shared machines are
@@ -28,6 +29,14 @@ DEFAULT_QUESTIONS = [
     "Can Ankara restrain Kiev?", "Which countries bought Turkish drones?", "What did the ambassadors demand?",
     "Whose military superiority does Turkey want to balance?", "What is the Lublin Triangle?",
 ]
+
+
+CURVE = (300, 1200, 2500)          # paragraphs, for the build-time curve
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of every file under a folder (an index on disk)."""
+    return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -93,6 +102,10 @@ def run(settings: Settings, squad: Path, size: int = 600, asks: int = 200, with_
         fig["build_s"] = time.perf_counter() - start
         fig["build_paragraphs_per_s"] = len(paragraphs) / fig["build_s"]
         fig["build_speedup_vs_plain_encode"] = fig["plain_encode_s"] / fig["build_s"]
+        size = folder_bytes(doc.index_path)
+        fig["index_bytes"] = size
+        fig["index_kib_per_paragraph"] = size / 1024 / len(paragraphs)
+        fig["index_x_text_size"] = size / len(text.encode("utf-8"))
 
         fast_vectors = engine.embedder.encode(paragraphs)
         fig["parity_mean_cosine"] = float((fast_vectors * plain_vectors).sum(axis=1).mean())
@@ -112,6 +125,15 @@ def run(settings: Settings, squad: Path, size: int = 600, asks: int = 200, with_
             fig[f"ask_{name}_p50_ms"] = 1000 * _percentile(times, 50)
             fig[f"ask_{name}_p95_ms"] = 1000 * _percentile(times, 95)
             fig[f"ask_{name}_p50_vs_plain_query_encode"] = fig[f"ask_{name}_p50_ms"] / fig["plain_query_encode_p50_ms"]
+
+        log("build-time curve…")
+        for n in CURVE:
+            # distinct paragraphs as many as needed: the SQuAD ones, numbered on each new pass
+            more = [f"({k // len(paragraphs)}) {paragraphs[k % len(paragraphs)]}" if k >= len(paragraphs)
+                    else paragraphs[k] for k in range(n)]
+            start = time.perf_counter()
+            engine.open_text("\n\n".join(more), listed=False)
+            fig[f"build_{n}_s"] = time.perf_counter() - start
 
         log("cold start…")
         engine.open_default()
@@ -137,6 +159,11 @@ def table(fig: dict) -> str:
          f"{fig['ask_default_p50_vs_plain_query_encode']:.2f}x one plain fp32 query encode"),
         ("ask, %d-paragraph article" % fig["paragraphs"], f"p50 {fig['ask_600_p50_ms']:.1f} ms, p95 {fig['ask_600_p95_ms']:.1f} ms",
          f"{fig['ask_600_p50_vs_plain_query_encode']:.2f}x one plain fp32 query encode ({fig['plain_query_encode_p50_ms']:.1f} ms)"),
+        ("index on disk, %d paragraphs" % fig["paragraphs"],
+         f"{fig['index_bytes'] / 2**20:.1f} MiB = {fig['index_kib_per_paragraph']:.1f} KiB/paragraph",
+         f"{fig['index_x_text_size']:.0f}x the article's text"),
+        ("build time by paragraphs", ", ".join(f"{n}: {fig[f'build_{n}_s']:.1f} s" for n in CURVE),
+         ", ".join(f"{n / fig[f'build_{n}_s']:.0f}/s" for n in CURVE)),
         ("cold start (process → first answer)", f"{fig['cold_start_s']:.2f} s", ""),
         ("fast-path parity with fp32", f"mean cosine {fig['parity_mean_cosine']:.5f}", f"min {fig['parity_min_cosine']:.5f}"),
     ]

@@ -27,7 +27,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\
 def clean(text: str) -> str:
     """Text that can be encoded and shown: lone surrogates (a broken clipboard or decoder)
     become "?", control characters and zero-width marks are dropped (tabs and newlines stay)."""
-    text = text.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= ch <= "\udfff" for ch in text) else text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
     return _CONTROL.sub("", text)
 
 
