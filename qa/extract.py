@@ -19,6 +19,7 @@ from .records import Article
 
 MAX_BYTES = 20 * 10**6     # per file or pasted text: 20 MB as the uploader counts them (.streamlit/config.toml)
 MAX_PARAGRAPHS = 50_000
+MAX_PARAGRAPH_CHARS = 5_000   # (SQuAD contexts reach 4,063) a longer paragraph is cut into pieces of whole sentences (split_long)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)
@@ -88,14 +89,57 @@ def check_size(size: int, shown: str) -> None:
 
 
 def check_article(article: Article, shown: str) -> Article:
+    """The article within bounds: not empty, searchable, paragraphs over MAX_PARAGRAPH_CHARS
+    split at sentence ends, at most MAX_PARAGRAPHS paragraphs. Raises ArticleError."""
     if not article.paragraphs:
         raise ArticleError(f"{shown} has no text to ask about.")
+    if len(article.paragraphs) > MAX_PARAGRAPHS:               # before any splitting work
+        raise ArticleError(f"{shown} has {len(article.paragraphs):,} paragraphs; the limit is {MAX_PARAGRAPHS:,}.")
+    article = split_long(article)
     if not searchable(article.paragraphs):
         raise ArticleError(f"{shown} has no words to search: only common words (like \"to be or not to be\"), "
                            "numbers or symbols. Add a text with some content words.")
     if len(article.paragraphs) > MAX_PARAGRAPHS:
         raise ArticleError(f"{shown} has {len(article.paragraphs):,} paragraphs; the limit is {MAX_PARAGRAPHS:,}.")
     return article
+
+
+def split_long(article: Article, limit: int | None = None) -> Article:
+    """Paragraphs longer than `limit` characters cut into pieces of whole sentences (a sentence
+    longer than the limit at spaces), each piece a paragraph with the same context: a 2 MB
+    "paragraph" (a text without blank lines) would otherwise be one citation, shown whole, and
+    cost seconds on every question."""
+    from .ingest import split_sentences
+
+    limit = limit or MAX_PARAGRAPH_CHARS
+    if all(len(p) <= limit for p in article.paragraphs):
+        return article
+    paragraphs, context = [], []
+    for i, text in enumerate(article.paragraphs):
+        pieces = [text] if len(text) <= limit else _pieces(split_sentences(text), limit)
+        paragraphs += pieces
+        context += [article.context_of(i)] * len(pieces)
+    return Article(article.title, tuple(paragraphs), tuple(context) if any(context) else ())
+
+
+def _pieces(sentences: list[str], limit: int) -> list[str]:
+    words: list[str] = []
+    for sentence in sentences:                     # over-long sentences cut at spaces
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            words.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        if sentence:
+            words.append(sentence)
+    pieces, current = [], ""
+    for sentence in words:
+        if current and len(current) + 1 + len(sentence) > limit:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    return pieces + ([current] if current else [])
 
 
 def searchable(paragraphs: tuple[str, ...]) -> bool:

@@ -253,3 +253,16 @@ def test_a_locks_entry_that_is_a_file_does_not_stop_articles_opening(library):
     assert fresh.open_id(doc.id).ask("Where are the tools?").citations[0].paragraph == 2
     added = fresh.open_text("The lighthouse keepers rowed out to the reef every spring.", listed=False)
     assert added.ask("Where did the keepers row?").citations[0].paragraph == 1
+
+
+def test_a_paragraph_of_megabytes_is_cut_into_pieces_of_whole_sentences(library):
+    from qa.extract import MAX_PARAGRAPH_CHARS
+
+    engine, _ = library
+    sentences = [f"In {1700 + n} the keepers of light number {n} logged a storm that broke window {n % 7}."
+                 for n in range(3000)]
+    doc = engine.open_text(" ".join(sentences), listed=False)           # no blank line anywhere
+    assert len(doc.paragraphs) > 40 and all(len(p) <= MAX_PARAGRAPH_CHARS for p in doc.paragraphs)
+    assert " ".join(doc.paragraphs) == " ".join(sentences)             # nothing lost, nothing cut mid-sentence
+    answer = doc.ask("Which window did the storm logged by light number 2803 break?")
+    assert "light number 2803 logged" in answer.citations[0].text          # the piece that holds it
