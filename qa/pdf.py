@@ -92,6 +92,9 @@ def read(data: bytes, shown: str, stem: str) -> Article:
     if not title or _JUNK_TITLE.search(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
         title = _MARKS.sub("", normalise(" ".join(line.text for line in title_lines)))
     paragraphs, context = paragraphs_of(boxes, body, set(title_lines))
+    # the title again in a running header the margin test missed (alternating left/right pages)
+    keep = [k for k, p in enumerate(paragraphs) if p.casefold() != (title or "").casefold()]
+    paragraphs, context = [paragraphs[k] for k in keep], [context[k] for k in keep]
     if not paragraphs:
         raise ArticleError(f"{shown} has no extractable text (it may be scanned images); "
                            "try a PDF with a text layer, or paste the text.")
