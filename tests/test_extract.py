@@ -194,7 +194,7 @@ def test_reference_web_pages_read_close_to_a_reference_reader_without_apparatus(
     from qa.extract_eval import evaluate
 
     results = evaluate(Path(__file__).parent / "data" / "extract" / "html")
-    assert len(results) >= 7
+    assert len(results) >= 15
     assert sum(r.f1 for r in results) / len(results) >= 0.95, [(r.name, r.f1) for r in results]
     for r in results:
         assert not (r.junk["reference"] or r.junk["table-row"] or r.junk["edit-link"] or r.junk["marker"]), r
