@@ -181,6 +181,7 @@ class Engine:
         self._embedder = embedder
         self.store = indexing.IndexStore(self.settings.index_dir)
         self.library = Library(self.settings.index_dir)
+        self.store.sweep_stale()            # what builds killed long ago left behind
         self._open: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._build_locks: dict[str, threading.Lock] = {}

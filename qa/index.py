@@ -207,6 +207,23 @@ class IndexStore:
         shutil.rmtree(aside, ignore_errors=True)
         return True
 
+    def sweep_stale(self, older_than_s: float = 3600.0) -> int:
+        """Remove every build's leftovers (`.tmp-*`, `.old-*`) older than an hour: a build killed
+        before it could sweep its own. Younger ones may belong to a build running now. Returns how
+        many were removed; a folder that cannot be written is left as it is."""
+        import time
+
+        removed = 0
+        try:
+            leftovers = [p for kind in (".tmp-", ".old-") for p in self.root.glob(kind + "*")]
+            for leftover in leftovers:
+                if leftover.is_dir() and time.time() - leftover.stat().st_mtime > older_than_s:
+                    shutil.rmtree(leftover, ignore_errors=True)
+                    removed += not leftover.exists()
+        except OSError:
+            pass
+        return removed
+
     def sweep(self, article_id: str) -> None:
         """Remove what a killed build of this article left behind (call with its build lock held)."""
         for kind in (".tmp", ".old"):

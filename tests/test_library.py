@@ -266,3 +266,21 @@ def test_a_paragraph_of_megabytes_is_cut_into_pieces_of_whole_sentences(library)
     assert " ".join(doc.paragraphs) == " ".join(sentences)             # nothing lost, nothing cut mid-sentence
     answer = doc.ask("Which window did the storm logged by light number 2803 break?")
     assert "light number 2803 logged" in answer.citations[0].text          # the piece that holds it
+
+
+def test_leftovers_of_builds_killed_long_ago_are_swept_when_an_engine_starts(library):
+    import os
+    import time
+
+    engine, doc = library
+    root = engine.settings.index_dir
+    old, recent = root / ".old-art-0123456789abcdef-1a2b", root / ".tmp-art-0123456789abcdef-3c4d"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "tokens.npy").write_bytes(b"x" * 1000)
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    fresh = Engine(engine.settings, embedder=engine.embedder)
+    assert not old.exists()                     # killed long ago: swept
+    assert recent.exists()                      # may belong to a build running now: kept
+    assert fresh.open_id(doc.id).ask("Where are the tools?").citations[0].paragraph == 2
