@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--cases", type=Path, help="cache of the collected features (.npz): read if it exists, else written")
     fit.add_argument("--out", type=Path, help="model file to write (default: the shipped one)")
 
+    cb = sub.add_parser("fit-codebook", help="fit the token codebook (product quantisation of the word-piece "
+                        "vectors) on texts apart from SQuAD, write qa/data/token-codebook.npz")
+    cb.add_argument("sources", type=Path, nargs="*",
+                    help="folders of page folders (source.html) or conversations JSON files "
+                         "(default: tests/data/extract/html and the two written conversation sets)")
+    cb.add_argument("--slices", type=int, default=96, help="bytes per vector: one per slice (default: 96)")
+    cb.add_argument("--out", type=Path, help="codebook file to write (default: the shipped one)")
+
     ex = sub.add_parser("eval-extract", help="how well web pages are read: word P/R/F1 against a reference "
                         "reader's main text, titles, junk paragraphs (tests/data/extract/)")
     ex.add_argument("folder", type=Path, help="folder of page folders (source.html, expected.html, "
@@ -207,6 +215,19 @@ def _fit(engine, args) -> int:
     return 0
 
 
+def _fit_codebook(engine, args) -> int:
+    from . import fit_codebook
+    from .codebook import CODEBOOK_PATH
+
+    sources = args.sources or [Path(p) for p in fit_codebook.SOURCES]
+    codebook = fit_codebook.fit(engine.embedder, sources, args.slices)
+    out = args.out or CODEBOOK_PATH
+    codebook.save(out)
+    print(f"codebook of {codebook.slices} slices from {codebook.about['vectors']:,} word-piece vectors "
+          f"({codebook.about['texts']} texts) written to {out}; indexes coded with another are rebuilt")
+    return 0
+
+
 def _eval_extract(folder: Path, root: Path, as_json: bool) -> int:
     from dataclasses import asdict
 
@@ -274,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
             return _eval(engine, args)
         if args.command == "fit-answerability":
             return _fit(engine, args)
+        if args.command == "fit-codebook":
+            return _fit_codebook(engine, args)
         if args.command == "index":
             progress = ProgressBar()
             try:

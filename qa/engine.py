@@ -21,6 +21,7 @@ from . import answer as answering
 from . import answerability
 from . import followup
 from . import index as indexing
+from .codebook import load_codebook
 from .embed import Embedder
 from .errors import ArticleError, CorruptIndexError, QuestionError
 from .extract import check_article, check_size, display_name, extract, read_file
@@ -311,12 +312,12 @@ class Engine:
                 return doc
         with self._build_lock(article_id), self._file_lock(article_id):
             self.store.sweep(article_id)
-            index = self.store.load(article_id, expect)
+            index = self.store.load(article_id, expect, load_codebook())
             if index is None:
                 log.info("building index %s (%d paragraphs)", article_id, len(article.paragraphs))
                 report = (lambda done, total: progress(f"Embedding {total:,} sentences", done / max(total, 1))) \
                     if progress else None
-                index = indexing.build(article, self.embedder, expect["params"], progress=report)
+                index = indexing.build(article, self.embedder, expect["params"], load_codebook(), progress=report)
                 if progress:
                     progress("Saving the index", 1.0)
                 try:

@@ -4,9 +4,11 @@ Layout of one index folder:
   manifest.json   format, model id, dimension, the article's content hash, build parameters,
                   and the sha256 of each other file (so a truncated or edited file is detected)
   article.json    title, paragraphs, their sentences, and the unit -> paragraph/sentence map
-  vectors.faiss   the unit vectors in a FAISS inner-product index (cosine: vectors are unit length)
-  tokens.npy      contextual token vectors of every sentence (float16), for late interaction
-  token_unit.npy  the sentence unit each token row belongs to
+  vectors.faiss   the unit vectors in a FAISS inner-product index stored as float16 (cosine:
+                  vectors are unit length)
+  tokens.npy      contextual token vectors of every sentence, for late interaction, as product-
+                  quantisation codes (uint8, codebook.py; the manifest names the codebook)
+  unit_tokens.npy how many token rows each unit has (sentence units; 0 for windows)
   bm25/           the paragraphs' BM25 index (bm25s: sparse arrays and JSON)
 
 A folder is written complete under a temporary name and renamed into place, so a crash never
@@ -33,11 +35,12 @@ from .ingest import split_sentences
 from .lexical import Lexical
 from .records import Article
 from .threads import limit_numeric_threads
+from .codebook import Codebook
 from .units import WINDOW, make_units
 
 limit_numeric_threads()
 
-FORMAT = 5
+FORMAT = 6          # 6: token vectors as PQ codes, unit vectors as float16
 
 
 def content_hash(article: Article) -> str:
@@ -56,16 +59,17 @@ class ArticleIndex:
     unit_sentence: np.ndarray    # int32, WINDOW for paragraph/window units
     vectors: faiss.Index
     lexical: Lexical
-    tokens: np.ndarray           # float16 (n_tokens, dim), rows grouped by paragraph, in unit order
+    tokens: np.ndarray           # uint8 (n_tokens, slices): PQ codes, rows grouped by paragraph, in unit order
     token_unit: np.ndarray       # int32, the unit of each token row
     manifest: dict
+    codebook: Codebook           # decodes `tokens`
 
     @property
     def size(self) -> int:
         return len(self.article.paragraphs)
 
 
-def build(article: Article, embedder: Embedder, params: dict,
+def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook,
           progress: Callable[[int, int], None] | None = None) -> ArticleIndex:
     """`params` (recorded in the manifest) holds window_tokens, the window budget in word pieces.
     `progress(done, total)` is called as sentences are embedded."""
@@ -91,8 +95,9 @@ def build(article: Article, embedder: Embedder, params: dict,
         sums = np.stack([encoded.row_sums[[position[i] for i in units[w].pieces]].sum(axis=0)
                          + heading_sums.get(article.context_of(units[w].paragraph), 0.0) for w in window_ids])
         matrix[window_ids] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-    flat = faiss.IndexFlatIP(embedder.dim)
+    flat = faiss.IndexScalarQuantizer(embedder.dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
     flat.add(matrix)
+    n_tokens = int(encoded.lengths[:len(sentence_ids)].sum())
     manifest = {
         "format": FORMAT,
         "model": embedder.model_id,
@@ -101,6 +106,7 @@ def build(article: Article, embedder: Embedder, params: dict,
         "params": params,
         "paragraphs": len(article.paragraphs),
         "units": len(units),
+        "codebook": codebook.fingerprint,
     }
     return ArticleIndex(
         article=article,
@@ -110,9 +116,10 @@ def build(article: Article, embedder: Embedder, params: dict,
         vectors=flat,
         lexical=Lexical.build([f"{article.context_of(i)}\n{p}" if article.context_of(i) else p
                                for i, p in enumerate(article.paragraphs)]),
-        tokens=encoded.rows[:int(encoded.lengths[:len(sentence_ids)].sum())],
+        tokens=codebook.encode(encoded.rows[:n_tokens]),
         token_unit=np.repeat(sentence_ids.astype(np.int32), encoded.lengths[:len(sentence_ids)]),
         manifest=manifest,
+        codebook=codebook,
     )
 
 
@@ -148,7 +155,8 @@ class IndexStore:
             }, ensure_ascii=False), encoding="utf-8")
             faiss.write_index(index.vectors, str(staging / "vectors.faiss"))
             np.save(staging / "tokens.npy", index.tokens)
-            np.save(staging / "token_unit.npy", index.token_unit)
+            np.save(staging / "unit_tokens.npy",
+                    np.bincount(index.token_unit, minlength=len(index.unit_paragraph)).astype(np.int32))
             index.lexical.save(staging / "bm25")
             manifest = dict(index.manifest, files=_checksums(staging))
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -171,12 +179,14 @@ class IndexStore:
             shutil.rmtree(old, ignore_errors=True)
         return target
 
-    def load(self, article_id: str, expect: dict) -> ArticleIndex | None:
-        """The stored index if it is whole and matches `expect` (model, dim, content_hash, params)."""
+    def load(self, article_id: str, expect: dict, codebook: Codebook) -> ArticleIndex | None:
+        """The stored index if it is whole and matches `expect` (model, dim, content_hash, params)
+        and was coded with `codebook`."""
         folder = self.path(article_id)
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.get("format") != FORMAT or any(manifest.get(k) != v for k, v in expect.items()):
+            if (manifest.get("format") != FORMAT or manifest.get("codebook") != codebook.fingerprint
+                    or any(manifest.get(k) != v for k, v in expect.items())):
                 return None
             if not manifest.get("files") or _checksums(folder) != manifest["files"]:
                 return None
@@ -188,14 +198,17 @@ class IndexStore:
             unit_sentence = np.array(data["unit_sentence"], dtype=np.int32)
             lexical = Lexical.load(folder / "bm25", len(article.paragraphs))
             tokens = np.load(folder / "tokens.npy", allow_pickle=False)
-            token_unit = np.load(folder / "token_unit.npy", allow_pickle=False)
+            unit_tokens = np.load(folder / "unit_tokens.npy", allow_pickle=False)
+            if unit_tokens.shape != unit_paragraph.shape or (unit_tokens < 0).any():
+                return None
+            token_unit = np.repeat(np.arange(len(unit_tokens), dtype=np.int32), unit_tokens)
             if (vectors.ntotal != len(unit_paragraph) or vectors.d != manifest["dim"]
-                    or tokens.shape != (len(token_unit), manifest["dim"])):
+                    or tokens.shape != (len(token_unit), codebook.slices) or tokens.dtype != np.uint8):
                 return None
         except (OSError, ValueError, KeyError, TypeError, RuntimeError):
             return None
         return ArticleIndex(article, data["sentences"], unit_paragraph, unit_sentence, vectors, lexical,
-                            tokens, token_unit, manifest)
+                            tokens, token_unit, manifest, codebook)
 
     def remove(self, article_id: str) -> bool:
         """Delete an index folder: renamed aside first, so no half-deleted index is ever loaded."""

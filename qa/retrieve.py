@@ -98,7 +98,8 @@ class Retriever:
         # Token rows are grouped by paragraph (units are stored paragraph by paragraph).
         token_paragraph = index.unit_paragraph[index.token_unit]
         self._token_start = np.searchsorted(token_paragraph, np.arange(self.n + 1)).astype(np.int64)
-        self._tokens = index.tokens        # float16: only an ask's candidate rows are converted
+        self._tokens = index.tokens        # PQ codes: only an ask's candidate rows are decoded
+        self._decode = index.codebook.decode
         self._token_sentence = index.unit_sentence[index.token_unit]
 
     # --- single signals -------------------------------------------------------------------
@@ -129,7 +130,7 @@ class Retriever:
         if not has.any() or len(query.tokens) == 0:
             return out
         rows = np.concatenate([np.arange(s, e) for s, e in zip(starts[has], ends[has])])
-        sims = query.tokens @ self._tokens[rows].astype(np.float32).T                      # (question tokens, rows)
+        sims = query.tokens @ self._decode(self._tokens[rows]).T                      # (question tokens, rows)
         offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
         out[has] = np.maximum.reduceat(sims, offsets, axis=1).mean(axis=0)
         return out
@@ -192,7 +193,7 @@ class Retriever:
         if end > start and len(query.tokens):
             sentence_of_row = self._token_sentence[start:end]
             bounds = np.flatnonzero(np.r_[True, sentence_of_row[1:] != sentence_of_row[:-1]])
-            sims = query.tokens @ self._tokens[start:end].astype(np.float32).T
+            sims = query.tokens @ self._decode(self._tokens[start:end]).T
             late = np.maximum.reduceat(sims, bounds, axis=1).mean(axis=0)
             out[sentence_of_row[bounds]] += self.settings.evidence_late_weight * late
         return out
@@ -214,5 +215,5 @@ class Retriever:
         """Cosine of every question word piece (rows) with every word piece of a paragraph
         (columns), and the sentence each column belongs to."""
         start, end = self._token_start[paragraph], self._token_start[paragraph + 1]
-        sims = query.tokens @ self._tokens[start:end].astype(np.float32).T
+        sims = query.tokens @ self._decode(self._tokens[start:end]).T
         return sims, self._token_sentence[start:end]

@@ -89,3 +89,38 @@ def test_settings_read_the_process_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("QA_PRECISION", "")                 # empty: the default
     s = Settings.from_env()
     assert (s.top_k, s.index_dir, s.precision) == (4, tmp_path, "auto")
+
+
+def test_token_vectors_are_stored_as_one_byte_per_slice_and_decode_close_to_the_model(seed_doc, engine):
+    """The default article is not among the codebook's training texts (qa/fit_codebook.py)."""
+    import numpy as np
+
+    from qa.codebook import load_codebook
+    from qa.fit_codebook import token_vectors
+
+    codebook = load_codebook()
+    codes = np.load(seed_doc.index_path / "tokens.npy")
+    assert codes.dtype == np.uint8 and codes.shape[1] == codebook.slices == 96
+    vectors = token_vectors(engine.embedder, [seed_doc._index.article]).astype(np.float32)
+    assert len(vectors) == len(codes)
+    decoded = codebook.decode(codes)
+    cosine = (vectors * decoded).sum(axis=1) / np.linalg.norm(vectors, axis=1)
+    assert cosine.mean() > 0.93 and cosine.min() > 0.85
+    units = json.loads((seed_doc.index_path / "manifest.json").read_text())["units"]
+    assert (seed_doc.index_path / "vectors.faiss").stat().st_size < units * 384 * 2 + 1024     # float16
+
+
+def test_an_index_coded_with_another_codebook_is_rebuilt(fresh_engine, count_encodes, monkeypatch):
+    from qa import codebook as codebooks
+    from qa import engine as engine_module
+
+    doc = fresh_engine.open_text(TEXT)
+    shipped = codebooks.load_codebook()
+    other = codebooks.Codebook(shipped.centroids[:, ::-1].copy())        # the same centroids, other codes
+    monkeypatch.setattr(engine_module, "load_codebook", lambda: other)
+    again = Engine(fresh_engine.settings, embedder=fresh_engine.embedder)
+    calls = count_encodes(again)
+    reopened = again.open_text(TEXT)
+    assert calls, "an index coded with another codebook was used"
+    assert json.loads((doc.index_path / "manifest.json").read_text())["codebook"] == other.fingerprint
+    assert reopened.ask("What do dogs fetch?").citations[0].paragraph == 2
