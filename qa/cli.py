@@ -219,7 +219,7 @@ def _fit_codebook(engine, args) -> int:
     from . import fit_codebook
     from .codebook import CODEBOOK_PATH
 
-    sources = args.sources or [Path(p) for p in fit_codebook.SOURCES]
+    sources = args.sources or list(fit_codebook.SOURCES)
     codebook = fit_codebook.fit(engine.embedder, sources, args.slices)
     out = args.out or CODEBOOK_PATH
     codebook.save(out)

@@ -24,7 +24,8 @@ from .extract_eval import _is_page, _read
 from .ingest import split_sentences
 from .records import Article
 
-SOURCES = ("tests/data/extract/html", "tests/data/conversations-extra.json", "tests/data/conversations-heldout.json")
+_TESTS = Path(__file__).resolve().parent.parent / "tests" / "data"      # in a checkout
+SOURCES = (_TESTS / "extract" / "html", _TESTS / "conversations-extra.json", _TESTS / "conversations-heldout.json")
 LEFT_OUT = ("wikipedia",)       # the one Wikipedia page: SQuAD's articles are Wikipedia's
 
 
@@ -51,10 +52,17 @@ def token_vectors(embedder: Embedder, texts: list[Article]) -> np.ndarray:
     return embedder.encode_flat(sentences, rows_dtype=np.float16).rows
 
 
+def _shown(path: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(_TESTS.parent.parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def fit(embedder: Embedder, paths: list[Path], slices: int = 96) -> Codebook:
     texts = [a for path in paths for a in articles(path)]
     vectors = token_vectors(embedder, texts)
-    about = {"fitted": date.today().isoformat(), "model": embedder.model_id, "sources": [str(p) for p in paths],
+    about = {"fitted": date.today().isoformat(), "model": embedder.model_id, "sources": [_shown(p) for p in paths],
              "left_out": list(LEFT_OUT), "texts": len(texts)}
     return Codebook.train(vectors, slices=slices, about=about)
 

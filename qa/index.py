@@ -3,9 +3,9 @@
 Layout of one index folder:
   manifest.json   format, model id, dimension, the article's content hash, build parameters,
                   and the sha256 of each other file (so a truncated or edited file is detected)
-  article.json    title, paragraphs, their sentences, and the unit -> paragraph/sentence map
-  vectors.faiss   the unit vectors in a FAISS inner-product index stored as float16 (cosine:
-                  vectors are unit length)
+  article.json.gz title, paragraphs, their sentences, and the unit -> paragraph/sentence map (gzipped JSON)
+  vectors.faiss   the unit vectors in a FAISS inner-product index, scalar-quantised to one byte
+                  per dimension (ranges fitted on the article's own vectors; cosine: unit length)
   tokens.npy      contextual token vectors of every sentence, for late interaction, as product-
                   quantisation codes (uint8, codebook.py; the manifest names the codebook)
   unit_tokens.npy how many token rows each unit has (sentence units; 0 for windows)
@@ -17,6 +17,7 @@ leaves a half-written index under the real name.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -40,7 +41,7 @@ from .units import WINDOW, make_units
 
 limit_numeric_threads()
 
-FORMAT = 6          # 6: token vectors as PQ codes, unit vectors as float16
+FORMAT = 7          # 7: token vectors as PQ codes, unit vectors as 8-bit, article gzipped
 
 
 def content_hash(article: Article) -> str:
@@ -95,7 +96,8 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
         sums = np.stack([encoded.row_sums[[position[i] for i in units[w].pieces]].sum(axis=0)
                          + heading_sums.get(article.context_of(units[w].paragraph), 0.0) for w in window_ids])
         matrix[window_ids] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-    flat = faiss.IndexScalarQuantizer(embedder.dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    flat = faiss.IndexScalarQuantizer(embedder.dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    flat.train(matrix)
     flat.add(matrix)
     n_tokens = int(encoded.lengths[:len(sentence_ids)].sum())
     manifest = {
@@ -145,14 +147,14 @@ class IndexStore:
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".tmp-{article_id}-", dir=self.root))
         try:
-            (staging / "article.json").write_text(json.dumps({
+            (staging / "article.json.gz").write_bytes(gzip.compress(json.dumps({
                 "title": index.article.title,
                 "paragraphs": list(index.article.paragraphs),
                 "context": list(index.article.context),
                 "sentences": index.sentences,
                 "unit_paragraph": index.unit_paragraph.tolist(),
                 "unit_sentence": index.unit_sentence.tolist(),
-            }, ensure_ascii=False), encoding="utf-8")
+            }, ensure_ascii=False).encode("utf-8"), mtime=0))
             faiss.write_index(index.vectors, str(staging / "vectors.faiss"))
             np.save(staging / "tokens.npy", index.tokens)
             np.save(staging / "unit_tokens.npy",
@@ -190,7 +192,7 @@ class IndexStore:
                 return None
             if not manifest.get("files") or _checksums(folder) != manifest["files"]:
                 return None
-            data = json.loads((folder / "article.json").read_text(encoding="utf-8"))
+            data = json.loads(gzip.decompress((folder / "article.json.gz").read_bytes()).decode("utf-8"))
             vectors = faiss.read_index(str(folder / "vectors.faiss"))
             article = Article(title=data["title"], paragraphs=tuple(data["paragraphs"]),
                               context=tuple(data.get("context") or ()))
@@ -205,7 +207,7 @@ class IndexStore:
             if (vectors.ntotal != len(unit_paragraph) or vectors.d != manifest["dim"]
                     or tokens.shape != (len(token_unit), codebook.slices) or tokens.dtype != np.uint8):
                 return None
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError):
             return None
         return ArticleIndex(article, data["sentences"], unit_paragraph, unit_sentence, vectors, lexical,
                             tokens, token_unit, manifest, codebook)

@@ -185,7 +185,7 @@ def test_remove_deletes_the_article_and_its_index(library):
         engine.remove("default")
 
 
-@pytest.mark.parametrize("damage", ["truncate vectors.faiss", "garble article.json", "truncate manifest.json",
+@pytest.mark.parametrize("damage", ["truncate vectors.faiss", "garble article.json.gz", "truncate manifest.json",
                                     "delete tokens.npy", "other dimension"])
 def test_a_damaged_index_is_rebuilt_from_the_stored_text(library, count_encodes, damage):
     engine, doc = library
