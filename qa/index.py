@@ -41,6 +41,7 @@ from .units import WINDOW, make_units
 
 limit_numeric_threads()
 
+STREAM_TEXTS = 4096  # sentences per model call of a build (bounds its memory)
 FORMAT = 7          # 7: token vectors as PQ codes, unit vectors as 8-bit, article gzipped
 
 
@@ -85,21 +86,21 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
     # Section headings (Markdown) are not paragraphs: each is encoded once and pooled into the
     # windows of its section's paragraphs, and its words join their BM25 documents.
     headings = sorted({c for c in article.context if c})
-    encoded = embedder.encode_flat([units[i].text for i in sentence_ids] + headings, rows_dtype=np.float16,
-                                   progress=progress)
-    heading_sums = dict(zip(headings, encoded.row_sums[len(sentence_ids):]))
+    texts = [units[i].text for i in sentence_ids] + headings
+    vectors, row_sums, lengths, codes = _encode_streamed(texts, embedder, codebook, progress)
+    heading_sums = dict(zip(headings, row_sums[len(sentence_ids):]))
     matrix = np.zeros((len(units), embedder.dim), dtype=np.float32)
-    matrix[sentence_ids] = encoded.vectors[:len(sentence_ids)]
+    matrix[sentence_ids] = vectors[:len(sentence_ids)]
     if len(window_ids):
         # A window's vector: the normalised sum of its sentences' word-piece vectors.
         position = {int(u): k for k, u in enumerate(sentence_ids)}
-        sums = np.stack([encoded.row_sums[[position[i] for i in units[w].pieces]].sum(axis=0)
+        sums = np.stack([row_sums[[position[i] for i in units[w].pieces]].sum(axis=0)
                          + heading_sums.get(article.context_of(units[w].paragraph), 0.0) for w in window_ids])
         matrix[window_ids] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
     flat = faiss.IndexScalarQuantizer(embedder.dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
     flat.train(matrix)
     flat.add(matrix)
-    n_tokens = int(encoded.lengths[:len(sentence_ids)].sum())
+    n_tokens = int(lengths[:len(sentence_ids)].sum())
     manifest = {
         "format": FORMAT,
         "model": embedder.model_id,
@@ -118,11 +119,25 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
         vectors=flat,
         lexical=Lexical.build([f"{article.context_of(i)}\n{p}" if article.context_of(i) else p
                                for i, p in enumerate(article.paragraphs)]),
-        tokens=codebook.encode(encoded.rows[:n_tokens]),
-        token_unit=np.repeat(sentence_ids.astype(np.int32), encoded.lengths[:len(sentence_ids)]),
+        tokens=codes[:n_tokens],
+        token_unit=np.repeat(sentence_ids.astype(np.int32), lengths[:len(sentence_ids)]),
         manifest=manifest,
         codebook=codebook,
     )
+
+
+def _encode_streamed(texts: list[str], embedder: Embedder, codebook: Codebook,
+                     progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, ...]:
+    """The model pass over `texts`, STREAM_TEXTS at a time, each chunk's word-piece vectors
+    coded at once: a long book never holds all its float16 vectors (768 bytes a word piece)
+    in memory, only their codes. Returns (vectors, row sums, lengths, codes)."""
+    parts = []
+    for start in range(0, max(len(texts), 1), STREAM_TEXTS):
+        chunk = texts[start:start + STREAM_TEXTS]
+        report = (lambda done, total, start=start: progress(start + done, len(texts))) if progress else None
+        encoded = embedder.encode_flat(chunk, rows_dtype=np.float16, progress=report)
+        parts.append((encoded.vectors, encoded.row_sums, encoded.lengths, codebook.encode(encoded.rows)))
+    return tuple(np.concatenate(column) for column in zip(*parts))
 
 
 def _sha256(path: Path) -> str:

@@ -144,3 +144,19 @@ def test_fit_codebook_writes_a_codebook_that_codes_unseen_text_closely(engine, s
     assert cosine.mean() > 0.78           # 0.82 measured; the shipped 96 slices: 0.95
     with pytest.raises(QAError, match="Too few vectors"):
         Codebook.train(vectors)
+
+
+def test_a_build_embeds_in_chunks_and_gets_the_same_index(fresh_engine, count_encodes, monkeypatch, tmp_path):
+    """A long book is embedded a chunk of sentences at a time, each coded at once (bounded memory)."""
+    import numpy as np
+
+    from qa import index as indexing
+
+    whole = fresh_engine.open_text(TEXT)
+    monkeypatch.setattr(indexing, "STREAM_TEXTS", 2)
+    chunked_engine = Engine(Settings(index_dir=tmp_path / "chunked"), embedder=fresh_engine.embedder)
+    calls = count_encodes(chunked_engine)
+    chunked = chunked_engine.open_text(TEXT)
+    assert calls == [2, 1]                               # three sentences, two at a time
+    assert (np.load(chunked.index_path / "tokens.npy") == np.load(whole.index_path / "tokens.npy")).mean() > 0.99
+    assert chunked.ask("Where do fish swim?").citations[0].paragraph == 3
