@@ -25,6 +25,7 @@ from .errors import QAError
 CODEBOOK_PATH = Path(__file__).resolve().parent / "data" / "token-codebook.npz"
 BITS = 8                       # 256 centroids per slice: one byte
 _BATCH = 65_536                # rows coded at a time (bounds the float32 copy)
+_MIN_PER_CENTROID = 39         # FAISS's k-means warns below this many training points per centroid
 
 
 class Codebook:
@@ -65,8 +66,8 @@ class Codebook:
         dim = vectors.shape[1]
         if dim % slices:
             raise QAError(f"{slices} slices do not divide the vectors' {dim} dimensions.")
-        if len(vectors) < 2 ** BITS * 39:
-            raise QAError(f"Too few vectors to fit a codebook ({len(vectors):,}; at least {2 ** BITS * 39:,}).")
+        if len(vectors) < 2 ** BITS * _MIN_PER_CENTROID:
+            raise QAError(f"Too few vectors to fit a codebook ({len(vectors):,}; at least {2 ** BITS * _MIN_PER_CENTROID:,}).")
         rows = np.random.default_rng(seed).permutation(len(vectors))[:sample]
         pq = faiss.ProductQuantizer(dim, slices, BITS)
         pq.train(np.ascontiguousarray(vectors[rows], dtype=np.float32))

@@ -312,12 +312,13 @@ class Engine:
                 return doc
         with self._build_lock(article_id), self._file_lock(article_id):
             self.store.sweep(article_id)
-            index = self.store.load(article_id, expect, load_codebook())
+            codebook = load_codebook()
+            index = self.store.load(article_id, expect, codebook)
             if index is None:
                 log.info("building index %s (%d paragraphs)", article_id, len(article.paragraphs))
                 report = (lambda done, total: progress(f"Embedding {total:,} sentences", done / max(total, 1))) \
                     if progress else None
-                index = indexing.build(article, self.embedder, expect["params"], load_codebook(), progress=report)
+                index = indexing.build(article, self.embedder, expect["params"], codebook, progress=report)
                 if progress:
                     progress("Saving the index", 1.0)
                 try:

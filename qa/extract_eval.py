@@ -113,9 +113,9 @@ def junk(paragraphs: tuple[str, ...], reference: Counter) -> dict[str, int]:
 
 def evaluate_page(folder: Path) -> PageResult:
     try:
-        source = _read(folder / "source.html")
-        reference_html = _read(folder / "expected.html").decode("utf-8")
-        meta = json.loads(_read(folder / "expected-metadata.json"))
+        source = read_stored(folder / "source.html")
+        reference_html = read_stored(folder / "expected.html").decode("utf-8")
+        meta = json.loads(read_stored(folder / "expected-metadata.json"))
     except (OSError, ValueError) as exc:
         raise QAError(f"{folder} is not a reference page folder (source.html, expected.html, "
                       f"expected-metadata.json): {exc}") from None
@@ -135,23 +135,23 @@ def evaluate_page(folder: Path) -> PageResult:
                       junk(article.paragraphs, raw))
 
 
-def _read(path: Path) -> bytes:
+def read_stored(path: Path) -> bytes:
     """A file, or its gzipped copy (path + ".gz") as the pages are stored in tests/data."""
     import gzip
 
     return path.read_bytes() if path.exists() else gzip.decompress(Path(f"{path}.gz").read_bytes())
 
 
-def _is_page(folder: Path) -> bool:
+def is_page(folder: Path) -> bool:
     return (folder / "source.html").exists() or (folder / "source.html.gz").exists()
 
 
 def evaluate(folder: Path) -> list[PageResult]:
     """Every page folder under `folder` (or `folder` itself when it is one)."""
     folder = Path(folder)
-    if _is_page(folder):
+    if is_page(folder):
         return [evaluate_page(folder)]
-    pages = sorted(p for p in folder.iterdir() if _is_page(p)) if folder.is_dir() else []
+    pages = sorted(p for p in folder.iterdir() if is_page(p)) if folder.is_dir() else []
     if not pages:
         raise QAError(f"No reference pages under {folder} (folders with source.html and expected.html).")
     return [evaluate_page(p) for p in pages]

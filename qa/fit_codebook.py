@@ -20,7 +20,7 @@ from .codebook import Codebook
 from .embed import Embedder
 from .errors import QAError
 from .extract import extract
-from .extract_eval import _is_page, _read
+from .extract_eval import is_page, read_stored
 from .ingest import split_sentences
 from .records import Article
 
@@ -33,10 +33,10 @@ def articles(path: Path) -> list[Article]:
     """A folder of reference page folders (their source.html), or a conversations JSON file."""
     path = Path(path)
     if path.is_dir():
-        pages = sorted(p for p in path.iterdir() if _is_page(p) and p.name not in LEFT_OUT)
+        pages = sorted(p for p in path.iterdir() if is_page(p) and p.name not in LEFT_OUT)
         if not pages:
             raise QAError(f"No page folders (source.html) under {path}.")
-        return [extract("source.html", _read(p / "source.html")) for p in pages]
+        return [extract("source.html", read_stored(p / "source.html")) for p in pages]
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [Article(title=a.get("title", ""), paragraphs=tuple(a["paragraphs"])) for a in data["articles"]]

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +32,12 @@ from typing import Callable
 import faiss
 import numpy as np
 
+from .codebook import Codebook
 from .embed import Embedder
 from .ingest import split_sentences
 from .lexical import Lexical
 from .records import Article
 from .threads import limit_numeric_threads
-from .codebook import Codebook
 from .units import WINDOW, make_units
 
 limit_numeric_threads()
@@ -241,8 +242,6 @@ class IndexStore:
         """Remove every build's leftovers (`.tmp-*`, `.old-*`) older than an hour: a build killed
         before it could sweep its own. Younger ones may belong to a build running now. Returns how
         many were removed; a folder that cannot be written is left as it is."""
-        import time
-
         removed = 0
         try:
             leftovers = [p for kind in (".tmp-", ".old-") for p in self.root.glob(kind + "*")]
