@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from . import answer as answering
 from . import answerability
@@ -23,7 +23,7 @@ from . import followup
 from . import index as indexing
 from .codebook import load_codebook
 from .embed import Embedder
-from .errors import ArticleError, CorruptIndexError, QuestionError
+from .errors import ArticleError, QuestionError, StorageError
 from .extract import check_article, check_size, display_name, extract, read_file
 from .ingest import article_from_text, normalise
 from .library import Entry, Library, valid_id
@@ -34,6 +34,7 @@ from .settings import DEFAULT_ARTICLE, Settings
 
 log = logging.getLogger(__name__)
 DEFAULT_ID = "default"
+UNLISTED = "unlisted"              # index/unlisted/: indexes of texts not in the library (evaluations)
 CONTENT_ID_PREFIX = "art-"          # ids of added articles: a hash of their text follows
 
 
@@ -181,8 +182,13 @@ class Engine:
         self.settings = settings or Settings.from_env()
         self._embedder = embedder
         self.store = indexing.IndexStore(self.settings.index_dir)
+        # Evaluations index texts they do not add to the library: their indexes are a cache
+        # kept apart, so that an index folder at the top with no library record is an orphan.
+        self.unlisted = indexing.IndexStore(self.settings.index_dir / UNLISTED)
         self.library = Library(self.settings.index_dir)
         self.store.sweep_stale()            # what builds killed long ago left behind
+        self.unlisted.sweep_stale()
+        self._sweep_orphans()
         self._open: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._build_locks: dict[str, threading.Lock] = {}
@@ -206,7 +212,7 @@ class Engine:
         check_size(len((text or "").encode("utf-8", "replace")), "The text")
         article = check_article(article_from_text(text, title), "The text")
         if not listed:
-            return self._open_article(article_id_for(article), article, progress)
+            return self._open_article(article_id_for(article), article, progress, store=self.unlisted)
         return self._add(article, "pasted", progress)
 
     def open_upload(self, name: str, data: bytes, progress: Progress | None = None) -> Document:
@@ -260,7 +266,10 @@ class Engine:
             raise ArticleError(f"There is no article {article_id!r} in the library.")
         with self._build_lock(article_id), self._file_lock(article_id):
             had_text = self.library.remove(article_id)
-            had_index = self.store.remove(article_id)
+            try:
+                had_index = self.store.remove(article_id)
+            except OSError as exc:
+                raise StorageError(f"The index cannot be removed ({exc.strerror or exc}).") from None
             with self._lock:
                 self._open.pop(article_id, None)
         if not (had_text or had_index):
@@ -273,10 +282,14 @@ class Engine:
             stored = self.library.get(article_id)
         except ArticleError:                 # a damaged copy of this very text: replace it
             stored = None
-        if stored is None:
-            self.library.put(article_id, article, source)
-            stored = article
-        return self._open_article(article_id, stored, progress)
+        if stored is not None:
+            return self._open_article(article_id, stored, progress)
+        self.library.put(article_id, article, source)
+        try:
+            return self._open_article(article_id, article, progress)
+        except BaseException:                # a failed add (a full disk, a stopped build) leaves no record
+            self.library.remove(article_id)
+            raise
 
     def _expected(self, article: Article) -> dict:
         return {"model": self.embedder.model_id, "dim": self.embedder.dim,
@@ -302,7 +315,25 @@ class Engine:
             folder.mkdir(parents=True, exist_ok=True)
         return FileLock(str(folder / f"{article_id}.lock"))
 
-    def _open_article(self, article_id: str, article: Article, progress: Progress | None = None) -> Document:
+    def _sweep_orphans(self) -> None:
+        """Remove index folders whose library record is gone (deleted by hand, or a crash between
+        removing the record and the index). Only folders holding one of our manifests are
+        touched, never other files under a user's index folder, and never one whose build lock
+        is held by someone else."""
+        keep = {DEFAULT_ID, UNLISTED, "library"} | self.library.ids()
+        for article_id in self.store.index_ids():
+            if article_id in keep:
+                continue
+            try:
+                with self._file_lock(article_id).acquire(timeout=0):
+                    if not self.library.has(article_id):
+                        self.store.remove(article_id)
+                        log.info("removed orphaned index %s", article_id)
+            except (Timeout, OSError):
+                continue
+
+    def _open_article(self, article_id: str, article: Article, progress: Progress | None = None,
+                      store: indexing.IndexStore | None = None) -> Document:
         if not article.paragraphs:
             raise ArticleError("The article is empty: there is no text to ask about.")
         expect = self._expected(article)
@@ -310,10 +341,11 @@ class Engine:
             doc = self._open.get(article_id)
             if doc is not None and doc._index.manifest["content_hash"] == expect["content_hash"]:
                 return doc
+        store = store or self.store
         with self._build_lock(article_id), self._file_lock(article_id):
-            self.store.sweep(article_id)
+            store.sweep(article_id)
             codebook = load_codebook()
-            index = self.store.load(article_id, expect, codebook)
+            index = store.load(article_id, expect, codebook)
             if index is None:
                 log.info("building index %s (%d paragraphs)", article_id, len(article.paragraphs))
                 report = (lambda done, total: progress(f"Embedding {total:,} sentences", done / max(total, 1))) \
@@ -322,12 +354,10 @@ class Engine:
                 if progress:
                     progress("Saving the index", 1.0)
                 try:
-                    self.store.save(article_id, index)
-                except OSError as exc:
-                    raise CorruptIndexError(
-                        f"Could not write the index to {self.store.path(article_id)}: {exc.strerror or exc}."
-                    ) from None
-            doc = Document(article_id, index, self.embedder, self.settings, self.store.path(article_id))
+                    store.save(article_id, index)
+                except OSError as exc:      # a read-only or full disk: served from memory, built again next time
+                    log.warning("index %s kept in memory only: %s", article_id, exc.strerror or exc)
+            doc = Document(article_id, index, self.embedder, self.settings, store.path(article_id))
         with self._lock:
             self._open[article_id] = doc
         return doc

@@ -15,3 +15,7 @@ class QuestionError(QAError):
 
 class CorruptIndexError(QAError):
     """An index on disk is unusable and could not be rebuilt."""
+
+
+class StorageError(QAError):
+    """The index folder cannot be written (read-only, full, or not a folder)."""

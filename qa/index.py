@@ -231,12 +231,34 @@ class IndexStore:
     def remove(self, article_id: str) -> bool:
         """Delete an index folder: renamed aside first, so no half-deleted index is ever loaded."""
         target = self.path(article_id)
-        if not target.exists():
-            return False
         aside = target.with_name(f".old-{target.name}-{uuid.uuid4().hex[:8]}")
-        os.replace(target, aside)
+        try:
+            os.replace(target, aside)
+        except FileNotFoundError:
+            return False
         shutil.rmtree(aside, ignore_errors=True)
         return True
+
+    def index_ids(self) -> list[str]:
+        """The names of the folders here that hold an index of ours (a manifest with a content
+        hash, or an article file): what a sweep may consider, never a user's own folders."""
+        found = []
+        try:
+            for folder in self.root.iterdir():
+                if folder.name.startswith(".") or not folder.is_dir():
+                    continue
+                if (folder / "article.json.gz").is_file():       # also a damaged one
+                    found.append(folder.name)
+                    continue
+                try:
+                    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+                if isinstance(manifest, dict) and "content_hash" in manifest:
+                    found.append(folder.name)
+        except OSError:
+            pass
+        return sorted(found)
 
     def sweep_stale(self, older_than_s: float = 3600.0) -> int:
         """Remove every build's leftovers (`.tmp-*`, `.old-*`) older than an hour: a build killed

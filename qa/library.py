@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ArticleError
+from .errors import ArticleError, StorageError
 from .records import Article
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
@@ -45,6 +45,10 @@ class Library:
     def has(self, article_id: str) -> bool:
         return self._path(article_id).exists()
 
+    def ids(self) -> set[str]:
+        """The ids that have a record, readable or not."""
+        return {p.stem for p in self.folder.glob("*.json")} if self.folder.is_dir() else set()
+
     def _path(self, article_id: str) -> Path:
         if not valid_id(article_id):
             raise ArticleError(f"{article_id!r} is not an article id.")
@@ -59,16 +63,21 @@ class Library:
                   "added": old["added"] if old else time.time()}
         if old == record:
             return _entry(record)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{article_id}-", suffix=".tmp", dir=self.folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{article_id}-", suffix=".tmp", dir=self.folder)
+        except OSError as exc:
+            raise _unwritable(exc) from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(record, fh, ensure_ascii=False)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise _unwritable(exc) from None
             raise
         return _entry(record)
 
@@ -113,6 +122,8 @@ class Library:
             return True
         except FileNotFoundError:
             return False
+        except OSError as exc:
+            raise _unwritable(exc) from None
 
     @staticmethod
     def _read(path: Path) -> dict | None:
@@ -125,6 +136,11 @@ class Library:
             return record
         except (OSError, ValueError):
             return None
+
+
+def _unwritable(exc: OSError) -> StorageError:
+    return StorageError(f"The library cannot be changed: its folder is not writable ({exc.strerror or exc}). "
+                        "Articles already in it can still be opened and asked.")
 
 
 def _entry(record: dict) -> Entry:

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from conftest import ROOT, subprocess_env
-from qa import Engine, QAError
+from qa import Engine, QAError, Settings
 from qa.extract import MAX_BYTES, MAX_PARAGRAPHS
 
 NOTES = b"Garden notes\n\nThe tomatoes grow along the south wall.\n\nThe shed by the gate holds the tools."
@@ -284,3 +284,54 @@ def test_leftovers_of_builds_killed_long_ago_are_swept_when_an_engine_starts(lib
     assert not old.exists()                     # killed long ago: swept
     assert recent.exists()                      # may belong to a build running now: kept
     assert fresh.open_id(doc.id).ask("Where are the tools?").citations[0].paragraph == 2
+
+
+def test_an_index_whose_library_record_is_gone_is_swept_when_an_engine_starts(library):
+    import shutil
+
+    engine, doc = library
+    root = engine.settings.index_dir
+    orphan = engine.open_upload("notes.txt", b"The ferry to the island leaves at nine.\n\nIt returns at six.")
+    (root / "library" / f"{orphan.id}.json").unlink()              # the record deleted by hand
+    damaged = root / "art-00000000000000aa"                         # an orphan whose manifest is gone too
+    shutil.copytree(root / orphan.id, damaged)
+    (damaged / "manifest.json").unlink()
+    mine = root / "photos"                                          # not ours: never touched
+    mine.mkdir()
+    (mine / "manifest.json").write_text('{"album": 1}')
+    unlisted = engine.open_text("The lighthouse keepers rowed out to the reef every spring.", listed=False)
+    Engine(engine.settings, embedder=engine.embedder)
+    assert not (root / orphan.id).exists() and not damaged.exists()
+    assert mine.exists() and (root / doc.id).exists()               # a listed article keeps its index
+    assert unlisted.ask("Where did the keepers row?").citations[0].paragraph == 1
+    assert (root / "unlisted" / unlisted.id / "manifest.json").exists()   # an evaluation's cache stays
+    assert [e.id for e in engine.articles()] == ["default", doc.id]
+
+
+@pytest.fixture
+def read_only_copy(library, tmp_path):
+    """The library's index folder mounted read-only elsewhere (a bind mount: root ignores modes)."""
+    import subprocess
+
+    engine, doc = library
+    view = tmp_path / "read-only"
+    view.mkdir()
+    if subprocess.run(["mount", "--bind", str(engine.settings.index_dir), str(view)], capture_output=True).returncode:
+        pytest.skip("this machine does not allow a bind mount, so no read-only folder can be made")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], check=True, capture_output=True)
+        yield Engine(Settings(index_dir=view), embedder=engine.embedder), doc
+    finally:
+        subprocess.run(["umount", str(view)], check=True)
+
+
+def test_a_read_only_index_folder_serves_its_articles_and_refuses_changes_with_a_message(read_only_copy):
+    engine, doc = read_only_copy
+    before = _snapshot(engine.settings.index_dir)
+    assert engine.open_id(doc.id).ask("Where are the tools?").citations[0].paragraph == 2
+    default = engine.open_default()                        # never indexed there: built and kept in memory
+    assert default.ask("What did Peskov warn about?").citations
+    for change in (lambda: engine.open_text("The ferry to the island leaves at nine."), lambda: engine.remove(doc.id)):
+        with pytest.raises(QAError, match="not writable"):
+            change()
+    assert _snapshot(engine.settings.index_dir) == before
