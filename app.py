@@ -272,13 +272,19 @@ def render_articles(engine: Engine) -> str:
     return article_id
 
 
-def render_settings(engine: Engine, doc: Document) -> None:
+def render_settings(engine: Engine, doc: Document):
+    """The settings; returns the slot the export button is drawn into once this run's question
+    is answered (drawn here, it would always export the chat without its newest turn)."""
     st.header("Settings")
     st.slider("Cited paragraphs", min_value=1, max_value=max(2, min(8, len(doc.paragraphs))),
               value=min(engine.settings.top_k, len(doc.paragraphs)), key="top_k")
     st.button("New chat", on_click=new_chat)
-    st.download_button("Export chat", disabled=not turns(), file_name="chat.md", mime="text/markdown",
-                       data=chat_markdown(doc.title, turns()))
+    return st.empty()
+
+
+def render_export(slot, doc: Document) -> None:
+    slot.download_button("Export chat", disabled=not turns(), file_name="chat.md", mime="text/markdown",
+                         data=chat_markdown(doc.title, turns()))
 
 
 def start_of_run() -> None:
@@ -310,7 +316,7 @@ def main() -> None:
         st.error(escape_markdown(str(exc)))
         st.stop()
     with st.sidebar:
-        render_settings(engine, doc)
+        export_slot = render_settings(engine, doc)
     st.title(escape_markdown(doc.title or "Untitled article"), anchor=False)   # a title is text, not Markdown
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -327,6 +333,7 @@ def main() -> None:
     with right:
         st.subheader("The article", anchor=False)
         render_reader(doc.paragraphs, turns())
+    render_export(export_slot, doc)
 
 
 main()

@@ -131,6 +131,7 @@ def test_follow_up_shows_what_was_searched_and_cites_from_the_conversation(app):
 def test_feedback_is_saved_and_the_chat_exports(app, data_dir):
     question = "What does military diplomacy refer to?"
     app.chat_input[0].set_value(question).run()
+    assert not app.get("download_button")[0].proto.disabled   # the turn just asked is exportable at once
     app.get("feedback")[0].set_value(1).run()
     choices = app.selectbox(key="right-0")
     assert choices.options[0].startswith("¶3 — ") and choices.options[1].startswith("¶4 — ")  # from the cited one on

@@ -1,6 +1,7 @@
 """One real browser session: the app served by `streamlit run`, driven in headless Chromium."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,92 @@ def test_in_a_long_article_the_reader_follows_the_answer_and_every_link_lands(pa
     page.get_by_role("button", name="Remove this article").click()
     page.get_by_role("button", name="Yes, remove it").click()
     page.locator("h1", has_text="The Genie’s Out of the Bottle").wait_for(timeout=60_000)
+
+
+HOSTILE_TITLE = "<img src=\"x\" onerror=\"alert('title')\"> **Bold** [t](javascript:alert('t'))"
+HOSTILE_PAYLOADS = ["<script>alert('a')</script>", "<img src=\"x\" onerror=\"alert('b')\">",
+                    "[click](javascript:alert('c'))", "<iframe src=\"javascript:alert('e')\"></iframe>",
+                    "<svg onload=\"alert('d')\">"]
+HOSTILE_TEXT = "\n\n".join([
+    "The lighthouse keeper had a ginger cat named Marmalade. <script>alert('a')</script> It slept on the lamp "
+    "room stairs. <img src=\"x\" onerror=\"alert('b')\"> In winter it caught mice in the oil store. "
+    "[click](javascript:alert('c')) <iframe src=\"javascript:alert('e')\"></iframe> <svg onload=\"alert('d')\">",
+    "<svg onload=\"alert('d')\"> The ferry to the island leaves the harbour at seven o'clock every morning.",
+    "The old mill by the river grinds barley and oats for the village bakery. "
+    "<iframe src=\"javascript:alert('e')\"></iframe>",
+    "<script>alert('a')</script> The town council meets on the first Tuesday of each month in the school hall. "
+    "[minutes](javascript:alert('c'))",
+])
+# What a browser made of a page: elements and attributes that can run script, and its text.
+RENDERED = """() => { const all = [...document.querySelectorAll('*')];
+  const attrs = e => [...e.attributes].map(a => [e.tagName + ' ' + a.name, a.name, a.value]);
+  return {elements: [...document.querySelectorAll('script,img,svg,iframe,object,embed,frame')].map(e => e.outerHTML),
+          handlers: all.flatMap(attrs).filter(([, name]) => /^on/i.test(name)).map(([where]) => where),
+          scripted: all.flatMap(attrs).filter(([, , value]) =>
+              /^javascript:/i.test(value.replace(/[\\s\\x00-\\x1f]/g, ''))).map(([where]) => where),
+          text: document.body.textContent}; }"""
+
+
+def test_an_article_with_script_in_its_text_and_title_exports_as_markdown_that_renders_inert(page):
+    from markdown_it import MarkdownIt
+    from playwright.sync_api import expect
+
+    app_dialogs: list[str] = []
+
+    def on_app_dialog(dialog):
+        app_dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_app_dialog)
+    try:
+        paste = page.get_by_role("tab", name="Paste text")
+        if not paste.is_visible():
+            page.get_by_text("Add an article").click()
+        paste.click()
+        page.locator(".st-key-paste_title input").fill(HOSTILE_TITLE)
+        page.locator(".st-key-paste_text textarea").fill(HOSTILE_TEXT)
+        page.get_by_role("button", name="Add the text").click()
+        page.locator("h1", has_text="onerror=\"alert('title')\"").wait_for(timeout=90_000)
+        assert page.locator("h1").first.inner_text().strip() == HOSTILE_TITLE       # shown as text
+
+        ask(page, "What was the name of the lighthouse keeper's cat?", turn=0)
+        assert "[¶1]" in page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
+        export = page.get_by_role("button", name="Export chat")
+        expect(export).to_be_enabled(timeout=10_000)        # the turn just answered is in the export
+        with page.expect_download(timeout=30_000) as download:
+            export.click()
+        markdown = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "lighthouse keeper's cat" in markdown and "**¶1**" in markdown, markdown
+    finally:
+        page.remove_listener("dialog", on_app_dialog)
+    assert not app_dialogs, f"the app itself ran the article's script: {app_dialogs}"
+
+    page.get_by_role("button", name="Remove this article").click()               # leave the library as found
+    page.get_by_role("button", name="Yes, remove it").click()
+    page.locator("h1", has_text="The Genie’s Out of the Bottle").wait_for(timeout=60_000)
+
+    # An ordinary, permissive viewer: raw HTML passed through and links not vetted, so only the
+    # export's escaping stands between the article and the reader's browser.
+    md = MarkdownIt("commonmark", {"html": True})
+    md.validateLink = lambda url: True
+    viewer_context = page.context.browser.new_context()
+    try:
+        viewer = viewer_context.new_page()
+        dialogs: list[str] = []
+        viewer.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        viewer.set_content(f"<!doctype html><html><body>{md.render(markdown)}</body></html>")
+        viewer.wait_for_timeout(1000)                       # onerror / onload handlers would have run by now
+        for link in viewer.locator("a").all():
+            link.click(timeout=5_000)
+        viewer.wait_for_timeout(500)
+        rendered = viewer.evaluate(RENDERED)
+    finally:
+        viewer_context.close()
+    assert not dialogs, f"the exported chat ran script when viewed: {dialogs}"
+    assert not rendered["elements"], rendered["elements"]
+    assert not rendered["handlers"], rendered["handlers"]
+    assert not rendered["scripted"], rendered["scripted"]
+    # ... and it is not inert by being empty: the payloads are there, shown as the text they are
+    assert f"Chat about “{HOSTILE_TITLE}”" in rendered["text"]
+    for payload in HOSTILE_PAYLOADS:
+        assert payload in rendered["text"], (payload, rendered["text"])
