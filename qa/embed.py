@@ -172,8 +172,12 @@ class Embedder:
     def token_counts(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.model.tokenizer(texts, add_special_tokens=False)["input_ids"]
-        return [len(ids) for ids in encoded]
+        counts: list[int] = []
+        for start in range(0, len(texts), 4096):     # a book's word pieces never all held as Python ints
+            encoded = self.model.tokenizer(texts[start:start + 4096], add_special_tokens=False,
+                                           return_attention_mask=False, return_token_type_ids=False)
+            counts += [len(ids) for ids in encoded["input_ids"]]
+        return counts
 
     def words_of_pieces(self, text: str) -> tuple[tuple[str, ...], np.ndarray]:
         """The words of `text` as the model splits them (punctuation apart), lower-cased, and for

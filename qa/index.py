@@ -27,13 +27,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import faiss
 import numpy as np
 
 from .codebook import Codebook
-from .embed import Embedder
+from .embed import Embedder, Encoded
 from .ingest import split_sentences
 from .lexical import Lexical
 from .records import Article
@@ -42,7 +42,7 @@ from .units import WINDOW, make_units
 
 limit_numeric_threads()
 
-STREAM_TEXTS = 4096  # sentences per model call of a build (bounds its memory)
+STREAM_TEXTS = 2048  # sentences per model call of a build (bounds its memory)
 FORMAT = 7          # 7: token vectors as PQ codes, unit vectors as 8-bit, article gzipped
 
 
@@ -87,21 +87,28 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
     # Section headings (Markdown) are not paragraphs: each is encoded once and pooled into the
     # windows of its section's paragraphs, and its words join their BM25 documents.
     headings = sorted({c for c in article.context if c})
-    texts = [units[i].text for i in sentence_ids] + headings
-    vectors, row_sums, lengths, codes = _encode_streamed(texts, embedder, codebook, progress)
-    heading_sums = dict(zip(headings, row_sums[len(sentence_ids):]))
+    # Headings go first, so that their sums are there when the first window needs them.
+    texts = headings + [units[i].text for i in sentence_ids]
+    first = len(headings)
     matrix = np.zeros((len(units), embedder.dim), dtype=np.float32)
-    matrix[sentence_ids] = vectors[:len(sentence_ids)]
-    if len(window_ids):
-        # A window's vector: the normalised sum of its sentences' word-piece vectors.
-        position = {int(u): k for k, u in enumerate(sentence_ids)}
-        sums = np.stack([row_sums[[position[i] for i in units[w].pieces]].sum(axis=0)
-                         + heading_sums.get(article.context_of(units[w].paragraph), 0.0) for w in window_ids])
-        matrix[window_ids] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    windows = _WindowPool(units, window_ids, sentence_ids, first,
+                          [article.context_of(units[w].paragraph) for w in window_ids], headings, matrix)
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    chunks = []
+    for start, encoded in _encode_streamed(texts, embedder, progress):
+        end = start + len(encoded.lengths)
+        lengths[start:end] = encoded.lengths
+        skip = max(first - start, 0)                     # heading rows: pooled, never stored
+        matrix[sentence_ids[start + skip - first:end - first]] = encoded.vectors[skip:]
+        windows.add(start, encoded.row_sums)
+        chunks.append(codebook.encode(encoded.rows[int(encoded.lengths[:skip].sum()):]))
+        del encoded
+    del texts
+    codes = _joined(chunks, codebook.slices)
     flat = faiss.IndexScalarQuantizer(embedder.dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
     flat.train(matrix)
     flat.add(matrix)
-    n_tokens = int(lengths[:len(sentence_ids)].sum())
+    del matrix, windows
     manifest = {
         "format": FORMAT,
         "model": embedder.model_id,
@@ -120,25 +127,70 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
         vectors=flat,
         lexical=Lexical.build([f"{article.context_of(i)}\n{p}" if article.context_of(i) else p
                                for i, p in enumerate(article.paragraphs)]),
-        tokens=codes[:n_tokens],
-        token_unit=np.repeat(sentence_ids.astype(np.int32), lengths[:len(sentence_ids)]),
+        tokens=codes,
+        token_unit=np.repeat(sentence_ids.astype(np.int32), lengths[first:]),
         manifest=manifest,
         codebook=codebook,
     )
 
 
-def _encode_streamed(texts: list[str], embedder: Embedder, codebook: Codebook,
-                     progress: Callable[[int, int], None] | None) -> tuple[np.ndarray, ...]:
-    """The model pass over `texts`, STREAM_TEXTS at a time, each chunk's word-piece vectors
-    coded at once: a long book never holds all its float16 vectors (768 bytes a word piece)
-    in memory, only their codes. Returns (vectors, row sums, lengths, codes)."""
-    parts = []
-    for start in range(0, max(len(texts), 1), STREAM_TEXTS):
-        chunk = texts[start:start + STREAM_TEXTS]
+def _encode_streamed(texts: list[str], embedder: Embedder,
+                     progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, Encoded]]:
+    """The model pass over `texts`, STREAM_TEXTS at a time: (first text's position, its chunk's
+    encoding). A long book never holds all its float16 word-piece vectors (768 bytes each) in
+    memory: the caller keeps each chunk's codes and what it needs, and lets the rest go."""
+    for start in range(0, len(texts), STREAM_TEXTS):
         report = (lambda done, total, start=start: progress(start + done, len(texts))) if progress else None
-        encoded = embedder.encode_flat(chunk, rows_dtype=np.float16, progress=report)
-        parts.append((encoded.vectors, encoded.row_sums, encoded.lengths, codebook.encode(encoded.rows)))
-    return tuple(np.concatenate(column) for column in zip(*parts))
+        yield start, embedder.encode_flat(texts[start:start + STREAM_TEXTS], rows_dtype=np.float16, progress=report)
+
+
+class _WindowPool:
+    """Window vectors pooled as the chunks come: a window's vector is the normalised sum of its
+    sentences' word-piece vectors (plus its section heading's), written into `matrix` as soon as
+    its last sentence is encoded. Only the sums of sentences an unfinished window still needs
+    are held, never the whole book's."""
+
+    def __init__(self, units: list, window_ids: np.ndarray, sentence_ids: np.ndarray, first: int,
+                 contexts: list[str], headings: list[str], matrix: np.ndarray) -> None:
+        position = np.full(len(units), -1, dtype=np.int64)
+        position[sentence_ids] = first + np.arange(len(sentence_ids))      # a sentence unit's text
+        self.pieces = [position[list(units[w].pieces)] for w in window_ids]
+        self.last = [int(p.max()) if len(p) else -1 for p in self.pieces]     # when a window is ready
+        self.window_ids, self.contexts, self.headings, self.matrix = window_ids, contexts, headings, matrix
+        self.heading_sums: dict[str, np.ndarray] = {}
+        self.done = 0                                    # windows written so far, in order
+        self.held = np.zeros((0, matrix.shape[1]), dtype=np.float32)
+        self.held_from = 0                               # text position of held[0]
+
+    def add(self, start: int, row_sums: np.ndarray) -> None:
+        for k, heading in enumerate(self.headings[start:start + len(row_sums)]):
+            self.heading_sums[heading] = row_sums[k].copy()
+        self.held = np.concatenate([self.held, row_sums])
+        end = start + len(row_sums)
+        ready = self.done
+        while ready < len(self.pieces) and self.last[ready] < end:
+            ready += 1
+        for block in range(self.done, ready, STREAM_TEXTS):
+            ids = range(block, min(block + STREAM_TEXTS, ready))
+            sums = np.stack([self.held[self.pieces[k] - self.held_from].sum(axis=0)
+                             + self.heading_sums.get(self.contexts[k], 0.0) for k in ids])
+            self.matrix[self.window_ids[list(ids)]] = sums / np.maximum(
+                np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        self.done = ready
+        keep_from = next((int(p.min()) for p in self.pieces[ready:] if len(p)), end)   # pending windows start in order
+        self.held = self.held[keep_from - self.held_from:].copy()
+        self.held_from = keep_from
+
+
+def _joined(chunks: list[np.ndarray], width: int) -> np.ndarray:
+    """The chunks as one array, each freed as soon as it is copied (never all held twice)."""
+    out = np.empty((sum(len(c) for c in chunks), width), dtype=np.uint8)
+    at = 0
+    for k in range(len(chunks)):
+        chunk, chunks[k] = chunks[k], None
+        out[at:at + len(chunk)] = chunk
+        at += len(chunk)
+    return out
 
 
 def _sha256(path: Path) -> str:

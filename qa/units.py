@@ -16,7 +16,7 @@ from typing import Callable
 WINDOW = -1  # sentence index of a paragraph or window unit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     paragraph: int               # 0-based
     sentence: int                # 0-based sentence of that paragraph, or WINDOW

@@ -160,3 +160,25 @@ def test_a_build_embeds_in_chunks_and_gets_the_same_index(fresh_engine, count_en
     assert calls == [2, 1]                               # three sentences, two at a time
     assert (np.load(chunked.index_path / "tokens.npy") == np.load(whole.index_path / "tokens.npy")).mean() > 0.99
     assert chunked.ask("Where do fish swim?").citations[0].paragraph == 3
+
+
+def test_windows_and_headings_pooled_across_chunks_match_a_build_in_one_chunk(fresh_engine, monkeypatch, tmp_path):
+    """Window vectors are pooled as chunks arrive: a window whose sentences fall in several
+    chunks, and a section heading encoded in an earlier chunk, give the vectors of one pass."""
+    import numpy as np
+
+    from qa import index as indexing
+
+    long_paragraph = " ".join(f"Sensor {n} on the north ridge logged {n * 3} millimetres of rain in week {n}."
+                              for n in range(40))                 # several overlapping windows
+    markdown = ("# Field station\n\n## Weather\n\n" + long_paragraph + "\n\nThe mast was repaired in May.\n\n"
+                "## Staff\n\nTwo rangers live at the station all year. A cook comes in summer.\n").encode()
+    whole = fresh_engine.open_upload("station.md", markdown)
+    monkeypatch.setattr(indexing, "STREAM_TEXTS", 3)
+    chunked = Engine(Settings(index_dir=tmp_path / "chunked"), embedder=fresh_engine.embedder).open_upload(
+        "station.md", markdown)
+    a, b = whole._index, chunked._index
+    assert (a.unit_sentence == indexing.WINDOW).sum() >= 3 and any(a.article.context)
+    va, vb = (ix.vectors.reconstruct_n(0, ix.vectors.ntotal) for ix in (a, b))
+    assert np.abs(va - vb).max() < 0.02                  # 8-bit codes of the same vectors
+    assert (a.tokens == b.tokens).mean() > 0.99 and np.array_equal(a.token_unit, b.token_unit)
