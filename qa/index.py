@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -41,6 +42,22 @@ from .threads import limit_numeric_threads
 from .units import WINDOW, make_units
 
 limit_numeric_threads()
+
+
+def _large_blocks_straight_back() -> None:
+    """glibc serves blocks over a moving threshold (up to 32 MB) from its heap once one such
+    block was freed, and a heap rarely shrinks: a build's many chunk-sized arrays then left
+    hundreds of MB of freed memory counted against the process. A fixed 4 MB threshold makes
+    every larger block its own mapping, given back to the system when freed."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-3, 4 << 20)      # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):                        # not glibc: nothing to tune
+        pass
+
+
+_large_blocks_straight_back()
 
 STREAM_TEXTS = 2048  # sentences per model call of a build (bounds its memory)
 FORMAT = 7          # 7: token vectors as PQ codes, unit vectors as 8-bit, article gzipped
@@ -105,9 +122,7 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
         del encoded
     del texts
     codes = _joined(chunks, codebook.slices)
-    flat = faiss.IndexScalarQuantizer(embedder.dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
-    flat.train(matrix)
-    flat.add(matrix)
+    flat = _scalar_quantised(matrix)
     del matrix, windows
     manifest = {
         "format": FORMAT,
@@ -182,6 +197,19 @@ class _WindowPool:
         self.held_from = keep_from
 
 
+def _scalar_quantised(matrix: np.ndarray) -> faiss.Index:
+    """The unit vectors at one byte per dimension, ranges from the article's own min and max per
+    dimension. Trained here rather than by `train`, which copies the whole matrix to transpose
+    it (a book's worth); the ranges are the same as faiss's (QT_8bit, min-max)."""
+    flat = faiss.IndexScalarQuantizer(matrix.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    low, high = matrix.min(axis=0), matrix.max(axis=0)
+    faiss.copy_array_to_vector(np.concatenate([low, high - low]).astype(np.float32), flat.sq.trained)
+    flat.is_trained = True
+    for start in range(0, len(matrix), 65536):
+        flat.add(matrix[start:start + 65536])
+    return flat
+
+
 def _joined(chunks: list[np.ndarray], width: int) -> np.ndarray:
     """The chunks as one array, each freed as soon as it is copied (never all held twice)."""
     out = np.empty((sum(len(c) for c in chunks), width), dtype=np.uint8)
@@ -194,7 +222,8 @@ def _joined(chunks: list[np.ndarray], width: int) -> np.ndarray:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as fh:             # in blocks: a book's tokens.npy is hundreds of MB
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _checksums(folder: Path) -> dict[str, str]:
@@ -215,14 +244,18 @@ class IndexStore:
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".tmp-{article_id}-", dir=self.root))
         try:
-            (staging / "article.json.gz").write_bytes(gzip.compress(json.dumps({
-                "title": index.article.title,
-                "paragraphs": list(index.article.paragraphs),
-                "context": list(index.article.context),
-                "sentences": index.sentences,
-                "unit_paragraph": index.unit_paragraph.tolist(),
-                "unit_sentence": index.unit_sentence.tolist(),
-            }, ensure_ascii=False).encode("utf-8"), mtime=0))
+            # Streamed into the gzip file piece by piece: never the whole JSON text in memory.
+            with open(staging / "article.json.gz", "wb") as raw, \
+                    gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as packed, \
+                    io.TextIOWrapper(packed, encoding="utf-8") as out:
+                json.dump({
+                    "title": index.article.title,
+                    "paragraphs": list(index.article.paragraphs),
+                    "context": list(index.article.context),
+                    "sentences": index.sentences,
+                    "unit_paragraph": index.unit_paragraph.tolist(),
+                    "unit_sentence": index.unit_sentence.tolist(),
+                }, out, ensure_ascii=False)
             faiss.write_index(index.vectors, str(staging / "vectors.faiss"))
             np.save(staging / "tokens.npy", index.tokens)
             np.save(staging / "unit_tokens.npy",

@@ -182,3 +182,18 @@ def test_windows_and_headings_pooled_across_chunks_match_a_build_in_one_chunk(fr
     va, vb = (ix.vectors.reconstruct_n(0, ix.vectors.ntotal) for ix in (a, b))
     assert np.abs(va - vb).max() < 0.02                  # 8-bit codes of the same vectors
     assert (a.tokens == b.tokens).mean() > 0.99 and np.array_equal(a.token_unit, b.token_unit)
+
+
+def test_unit_vectors_are_coded_with_the_ranges_faiss_would_train(seed_doc):
+    import faiss
+    import numpy as np
+
+    from qa.index import _scalar_quantised
+
+    vectors = seed_doc._index.vectors.reconstruct_n(0, seed_doc._index.vectors.ntotal)
+    trained = faiss.IndexScalarQuantizer(vectors.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    trained.train(vectors)
+    trained.add(vectors)
+    ours = _scalar_quantised(vectors)
+    assert np.array_equal(faiss.vector_to_array(ours.sq.trained), faiss.vector_to_array(trained.sq.trained))
+    assert np.array_equal(faiss.vector_to_array(ours.codes), faiss.vector_to_array(trained.codes))
