@@ -32,6 +32,7 @@ DEFAULT_QUESTIONS = [
 
 
 CURVE = (300, 1200, 2500)          # paragraphs, for the build-time curve
+CONCURRENT_ASKS = 300              # distinct questions asked on one thread, then as many from 8
 
 
 def folder_bytes(folder: Path) -> int:
@@ -64,6 +65,24 @@ def bench_article(squad: Path, size: int) -> tuple[list[str], list[str]]:
     return paragraphs, questions
 
 
+def concurrency(doc, questions: list[str], threads: int = 8) -> dict:
+    """Asks per second of distinct questions (none answered from the recent-question cache) on
+    one thread, then from `threads` threads at once, as several app sessions would ask."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    half = len(questions) // 2
+    start = time.perf_counter()
+    for q in questions[:half]:
+        doc.ask(q)
+    one = half / (time.perf_counter() - start)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(doc.ask, questions[half:2 * half]))
+    many = half / (time.perf_counter() - start)
+    return {"asks_per_s_1_thread": one, f"asks_per_s_{threads}_threads": many,
+            "concurrent_vs_1_thread": many / one}
+
+
 def cold_start(index_dir: Path) -> float:
     """Seconds from a new Python process to its first answer on the default article (index built)."""
     code = ("import time; t=time.perf_counter(); from qa import Engine, Settings; "
@@ -80,7 +99,8 @@ def run(settings: Settings, squad: Path, size: int = 600, asks: int = 200, with_
 
     from .embed import bundled_model_path
 
-    paragraphs, questions = bench_article(squad, size)
+    paragraphs, all_questions = bench_article(squad, size)
+    questions = all_questions
     text = "\n\n".join(paragraphs)
     questions = (questions * (asks // max(len(questions), 1) + 1))[:asks]
     plain = SentenceTransformer(str(bundled_model_path()), device="cpu")     # the baseline
@@ -126,6 +146,9 @@ def run(settings: Settings, squad: Path, size: int = 600, asks: int = 200, with_
             fig[f"ask_{name}_p95_ms"] = 1000 * _percentile(times, 95)
             fig[f"ask_{name}_p50_vs_plain_query_encode"] = fig[f"ask_{name}_p50_ms"] / fig["plain_query_encode_p50_ms"]
 
+        log("asks from 8 threads…")
+        fig.update(concurrency(doc, list(dict.fromkeys(all_questions))[:2 * CONCURRENT_ASKS]))
+
         log("build-time curve…")
         for n in CURVE:
             # distinct paragraphs as many as needed: the SQuAD ones, numbered on each new pass
@@ -164,6 +187,8 @@ def table(fig: dict) -> str:
          f"{fig['index_x_text_size']:.0f}x the article's text"),
         ("build time by paragraphs", ", ".join(f"{n}: {fig[f'build_{n}_s']:.1f} s" for n in CURVE),
          ", ".join(f"{n / fig[f'build_{n}_s']:.0f}/s" for n in CURVE)),
+        ("asks/s, 8 threads vs 1 (distinct questions)", f"{fig['asks_per_s_8_threads']:.0f} vs {fig['asks_per_s_1_thread']:.0f}",
+         f"{fig['concurrent_vs_1_thread']:.2f}x single-thread throughput"),
         ("cold start (process → first answer)", f"{fig['cold_start_s']:.2f} s", ""),
         ("fast-path parity with fp32", f"mean cosine {fig['parity_mean_cosine']:.5f}", f"min {fig['parity_min_cosine']:.5f}"),
     ]
