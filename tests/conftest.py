@@ -68,3 +68,14 @@ def subprocess_env(index_dir: Path, data_dir: Path | None = None) -> dict[str, s
     env = dict(os.environ, QA_INDEX_DIR=str(index_dir), HF_HUB_OFFLINE="1")
     env["QA_DATA_DIR"] = str(data_dir or index_dir.parent / "data")
     return env
+
+
+def pdf_of(objs: list[bytes]) -> bytes:
+    """A PDF of the given object bodies (object 1 the catalog) with a correct cross-reference table."""
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)

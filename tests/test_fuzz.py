@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from conftest import pdf_of
 from qa import Answer, Document, Engine, QAError, Settings
 
 FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True,
@@ -133,13 +134,7 @@ def _pdf(content: bytes, extra: bytes = b"") -> bytes:
             b"/Resources << /Font << /F1 5 0 R >> >> " + extra + b">>",
             b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return pdf_of(objs)
 
 
 def _pdf_text_op(text: bytes) -> bytes:

@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, subprocess_env
+from conftest import ROOT, pdf_of, subprocess_env
 from qa import Engine, QAError, Settings
 from qa.extract import MAX_BYTES, MAX_PARAGRAPHS
 
@@ -44,13 +44,7 @@ def _deep_page_tree(depth: int = 5000) -> bytes:
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     objs += [b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (i + 3) for i in range(depth)]
     objs.append(b"<< /Type /Page /MediaBox [0 0 612 792] >>")
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return pdf_of(objs)
 
 
 BAD_UPLOADS = {
