@@ -317,13 +317,11 @@ class Engine:
 
     def _sweep_orphans(self) -> None:
         """Remove index folders whose library record is gone (deleted by hand, or a crash between
-        removing the record and the index). Only folders holding one of our manifests are
+        removing the record and the index). Only folders holding one of our indexes are
         touched, never other files under a user's index folder, and never one whose build lock
         is held by someone else."""
-        keep = {DEFAULT_ID, UNLISTED, "library"} | self.library.ids()
-        for article_id in self.store.index_ids():
-            if article_id in keep:
-                continue
+        keep = {DEFAULT_ID} | self.library.ids()
+        for article_id in set(self.store.index_ids()) - keep:
             try:
                 with self._file_lock(article_id).acquire(timeout=0):
                     if not self.library.has(article_id):

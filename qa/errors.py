@@ -13,9 +13,5 @@ class QuestionError(QAError):
     """The question cannot be asked (for example, it is empty)."""
 
 
-class CorruptIndexError(QAError):
-    """An index on disk is unusable and could not be rebuilt."""
-
-
 class StorageError(QAError):
     """The index folder cannot be written (read-only, full, or not a folder)."""
