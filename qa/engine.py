@@ -31,6 +31,7 @@ from .records import Answer, Article, Hit
 from .lexical import TOKENIZER, tokenize
 from .retrieve import Query, Ranker, Retriever, ranker_of
 from .settings import DEFAULT_ARTICLE, Settings
+from .threads import limit_numeric_threads
 
 log = logging.getLogger(__name__)
 DEFAULT_ID = "default"
@@ -110,6 +111,7 @@ class Document:
                 ranker: Ranker | str = Ranker.HYBRID) -> Examined:
         """Everything `ask` decides from: the ranked paragraphs and the answerability features
         of the first one (for the question, and for the conversation it was searched with)."""
+        limit_numeric_threads()                           # this thread's (a session's) own OpenMP limit
         question = self._check(question)
         k = max(1, top_k or self._settings.top_k)
         query = self.encode(question)

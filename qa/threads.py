@@ -5,22 +5,38 @@ for a while after every call; interleaved with torch's own pool (every ask: enco
 score) they starved it, and an ask took ~80 ms instead of ~10 ms on 2 cores. Our numpy and FAISS
 work per ask is tiny, so one thread each is best; torch keeps all cores for the model.
 
+OpenBLAS's limit holds for the process. OpenMP's holds only for the thread that sets it, and
+every app session asks from a thread of its own (a new team of FAISS workers per asking thread
+otherwise), so `limit_numeric_threads` is called where work starts: each ask and each build.
 The limits go through threadpoolctl to each library's own handle. `faiss.omp_set_num_threads`
-is not used: when torch is imported first, that symbol resolves to torch's libgomp and would
-drop the model to one thread (index builds ran 1.8x slower).
+is not used: when torch is imported first, that symbol resolves to torch's libgomp.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
+
+_here = threading.local()
+
+
+def limit_numeric_threads() -> None:
+    """One thread for BLAS (process-wide) and for FAISS's OpenMP in the calling thread."""
+    if getattr(_here, "limited", False):
+        return
+    for lib in _faiss_openmp():
+        lib.set_num_threads(1)
+    _here.limited = True
 
 
 @lru_cache(maxsize=1)
-def limit_numeric_threads() -> None:
+def _faiss_openmp() -> list:
     import faiss  # noqa: F401  (its OpenMP and OpenBLAS must be loaded to be found)
     import numpy  # noqa: F401
     from threadpoolctl import ThreadpoolController
 
-    for lib in ThreadpoolController().lib_controllers:
-        if lib.user_api == "blas" or "faiss" in lib.filepath:
+    libs = ThreadpoolController().lib_controllers
+    for lib in libs:
+        if lib.user_api == "blas":
             lib.set_num_threads(1)
+    return [lib for lib in libs if lib.user_api == "openmp" and "faiss" in lib.filepath]
