@@ -88,3 +88,80 @@ def test_importing_torch_first_does_not_leave_the_model_single_threaded():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     before, after = out.stdout.split()
     assert before == after
+
+
+# --- one model thread; questions asked at once share a forward pass -------------------------
+
+QUESTIONS_AT_ONCE = ["What did Peskov warn about?", "Who is practicing a balancing act?", "What is drone diplomacy?",
+                     "Can Ankara restrain Kiev?", "Which countries bought Turkish drones?",
+                     "Whose military superiority does Turkey want to balance?"]
+
+
+def test_the_traced_model_gives_exactly_the_eager_models_output(engine):
+    import torch
+
+    from qa.embed import on_model_thread
+
+    eager = engine.embedder.model[0].auto_model
+    ids = engine.embedder.model.tokenizer(QUESTIONS_AT_ONCE[:4], padding=True, return_tensors="pt")["input_ids"]
+    segment = torch.where(ids > 0, 0, -1)                                   # -1 on padding
+    inputs = {"input_ids": ids, "position_ids": torch.arange(ids.shape[1]).repeat(len(ids), 1),
+              "attention_mask": (segment[:, :, None] == segment[:, None, :])[:, None],
+              "token_type_ids": torch.zeros_like(ids)}
+
+    def both():
+        with torch.inference_mode():
+            return (engine.embedder._network(**inputs)["last_hidden_state"],
+                    eager(**inputs, return_dict=True)["last_hidden_state"])
+
+    traced, plain = on_model_thread(both)
+    assert isinstance(engine.embedder._network, torch.jit.ScriptModule)
+    assert torch.equal(traced, plain)
+
+
+def test_a_row_computed_beside_others_is_checked_to_equal_it_alone(engine):
+    """The check that lets questions share passes: true for this model, false for one whose
+    rows depend on what else is in the batch."""
+    from qa.embed import _rows_independent, on_model_thread
+
+    e = engine.embedder
+
+    def batch_dependent(**inputs):
+        out = e._network(**inputs)["last_hidden_state"]
+        return {"last_hidden_state": out + 1e-3 * inputs["input_ids"].shape[0]}
+
+    assert on_model_thread(_rows_independent, e._network, e.model.tokenizer, e.dim)
+    assert not on_model_thread(_rows_independent, batch_dependent, e.model.tokenizer, e.dim)
+
+
+def test_questions_asked_at_once_share_one_forward_pass_and_get_what_they_get_alone(engine, monkeypatch):
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import qa.embed as embed
+
+    e = engine.embedder
+    alone = {q: e.encode_flat([q]) for q in QUESTIONS_AT_ONCE}
+    passes: list[int] = []
+    real_forward = embed._forward
+
+    def counted(network, ids, sizes, batch, out):
+        passes.append(len(batch))
+        return real_forward(network, ids, sizes, batch, out)
+
+    monkeypatch.setattr(embed, "_forward", counted)
+    release = threading.Event()
+    with ThreadPoolExecutor(len(QUESTIONS_AT_ONCE) + 1) as pool:
+        busy = pool.submit(embed.on_model_thread, release.wait, 30)      # the model thread is busy...
+        asked = [pool.submit(e.encode_flat, [q]) for q in QUESTIONS_AT_ONCE]
+        deadline = time.monotonic() + 30
+        while len(e._waiting) < len(QUESTIONS_AT_ONCE) and time.monotonic() < deadline:
+            time.sleep(0.01)                                              # ...while every question arrives
+        release.set()
+        assert busy.result()
+        together = dict(zip(QUESTIONS_AT_ONCE, (f.result() for f in asked)))
+    assert passes == [len(QUESTIONS_AT_ONCE)]                             # one pass, a row per question
+    for q in QUESTIONS_AT_ONCE:
+        for field in ("vectors", "rows", "lengths", "row_sums"):
+            assert np.array_equal(getattr(together[q], field), getattr(alone[q], field)), (q, field)
