@@ -57,6 +57,10 @@ class Settings:
     followup_lift: float = 0.5            # the chat's probability may lift a follow-up's, mixed at lift x w
                                           # (0: 25.8% of answerable follow-ups declined; 0.5: 12.3%)
 
+    def __post_init__(self) -> None:
+        for name in ("index_dir", "data_dir"):           # a str from a caller works as a path
+            object.__setattr__(self, name, Path(getattr(self, name)))
+
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.sqlite3"

@@ -329,3 +329,10 @@ def test_a_read_only_index_folder_serves_its_articles_and_refuses_changes_with_a
         with pytest.raises(QAError, match="not writable"):
             change()
     assert _snapshot(engine.settings.index_dir) == before
+
+
+def test_folders_given_as_strings_work_like_paths(engine, tmp_path):
+    settings = Settings(index_dir=str(tmp_path / "index"), data_dir=str(tmp_path / "data"))
+    assert settings.index_dir == tmp_path / "index" and settings.feedback_path == tmp_path / "data" / "feedback.sqlite3"
+    doc = Engine(settings, embedder=engine.embedder).open_upload("notes.txt", NOTES)
+    assert doc.ask("Where are the tools kept?").citations[0].paragraph == 2
