@@ -15,6 +15,8 @@ follow-up is searched with. Whether the first paragraph answers is decided by an
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import Enum
 
@@ -25,6 +27,8 @@ from .records import Hit
 from .settings import Settings
 
 _MISSING = -2.0          # below any cosine
+DECODED_KEPT = 32        # paragraphs whose decoded token vectors are kept for the ask's next steps
+DECODED_KEPT_ROWS = 20_000   # ...when an ask decoded at most this many rows (30 MB) in one go
 
 
 class Ranker(str, Enum):
@@ -101,6 +105,30 @@ class Retriever:
         self._tokens = index.tokens        # PQ codes: only an ask's candidate rows are decoded
         self._decode = index.codebook.decode
         self._token_sentence = index.unit_sentence[index.token_unit]
+        self._decoded_kept: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._decoded_lock = threading.Lock()
+
+    def _paragraph_rows(self, paragraph: int) -> np.ndarray:
+        """A paragraph's token vectors, decoded. An ask's evidence and answerability steps read
+        paragraphs its rerank has just decoded: the last DECODED_KEPT are kept, not decoded again."""
+        with self._decoded_lock:
+            rows = self._decoded_kept.get(paragraph)
+            if rows is not None:
+                self._decoded_kept.move_to_end(paragraph)
+                return rows
+        rows = self._decode(self._tokens[self._token_start[paragraph]:self._token_start[paragraph + 1]])
+        self._keep({paragraph: rows})
+        return rows
+
+    def _keep(self, decoded: dict[int, np.ndarray]) -> None:
+        if sum(len(rows) for rows in decoded.values()) > DECODED_KEPT_ROWS:
+            return                                   # a huge paragraph's rows are not held on to
+        with self._decoded_lock:
+            for paragraph, rows in decoded.items():
+                self._decoded_kept[paragraph] = rows
+                self._decoded_kept.move_to_end(paragraph)
+            while len(self._decoded_kept) > DECODED_KEPT:
+                self._decoded_kept.popitem(last=False)
 
     # --- single signals -------------------------------------------------------------------
     def dense_scores(self, query: Query) -> np.ndarray:
@@ -130,8 +158,10 @@ class Retriever:
         if not has.any() or len(query.tokens) == 0:
             return out
         rows = np.concatenate([np.arange(s, e) for s, e in zip(starts[has], ends[has])])
-        sims = query.tokens @ self._decode(self._tokens[rows]).T                      # (question tokens, rows)
+        decoded = self._decode(self._tokens[rows])
+        sims = query.tokens @ decoded.T                                               # (question tokens, rows)
         offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
+        self._keep({int(p): decoded[o:o + n] for p, o, n in zip(paragraphs[has], offsets, lengths[has])})
         out[has] = np.maximum.reduceat(sims, offsets, axis=1).mean(axis=0)
         return out
 
@@ -193,7 +223,7 @@ class Retriever:
         if end > start and len(query.tokens):
             sentence_of_row = self._token_sentence[start:end]
             bounds = np.flatnonzero(np.r_[True, sentence_of_row[1:] != sentence_of_row[:-1]])
-            sims = query.tokens @ self._decode(self._tokens[start:end]).T
+            sims = query.tokens @ self._paragraph_rows(paragraph).T
             late = np.maximum.reduceat(sims, bounds, axis=1).mean(axis=0)
             out[sentence_of_row[bounds]] += self.settings.evidence_late_weight * late
         return out
@@ -215,5 +245,5 @@ class Retriever:
         """Cosine of every question word piece (rows) with every word piece of a paragraph
         (columns), and the sentence each column belongs to."""
         start, end = self._token_start[paragraph], self._token_start[paragraph + 1]
-        sims = query.tokens @ self._decode(self._tokens[start:end]).T
+        sims = query.tokens @ self._paragraph_rows(paragraph).T
         return sims, self._token_sentence[start:end]

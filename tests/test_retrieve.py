@@ -75,3 +75,20 @@ def test_single_signal_retrievers_rank_every_paragraph_and_unknown_ones_are_refu
         assert sorted(c.paragraph for c in answer.citations) == [1, 2, 3, 4]
     with pytest.raises(ValueError, match="unknown retriever"):
         seed_doc.ask("anything", ranker="magic")
+
+
+def test_token_vectors_kept_from_the_rerank_equal_a_fresh_decode_and_stay_bounded(seed_doc, monkeypatch):
+    import numpy as np
+
+    r = seed_doc._retriever
+    answer = seed_doc.ask("Which countries bought Turkish drones?")
+    kept = dict(r._decoded_kept)
+    assert answer.citations[0].paragraph - 1 in kept              # the evidence step read the rerank's rows
+    for p, rows in kept.items():
+        start, end = r._token_start[p], r._token_start[p + 1]
+        assert np.array_equal(rows, seed_doc._index.codebook.decode(r._tokens[start:end]))
+    monkeypatch.setattr("qa.retrieve.DECODED_KEPT", 2)
+    r._decoded_kept.clear()
+    for p in range(seed_doc._index.size):
+        r._paragraph_rows(p)
+    assert list(r._decoded_kept) == [seed_doc._index.size - 2, seed_doc._index.size - 1]
