@@ -9,7 +9,6 @@ import os
 import re
 import tempfile
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -27,6 +26,7 @@ from .errors import ArticleError, QuestionError, StorageError
 from .extract import check_article, check_size, display_name, extract, read_file
 from .ingest import article_from_text, normalise
 from .library import Entry, Library, valid_id
+from .recent import Recent
 from .records import Answer, Article, Hit
 from .lexical import TOKENIZER, tokenize
 from .retrieve import Query, Ranker, Retriever, ranker_of
@@ -73,8 +73,7 @@ class Document:
         self._embedder = embedder
         self._settings = settings
         self._retriever = Retriever(index, settings)
-        self._queries: OrderedDict[str, Query] = OrderedDict()     # recent questions, encoded
-        self._lock = threading.Lock()
+        self._queries: Recent[str, Query] = Recent(64)     # recent questions, encoded
 
     @property
     def title(self) -> str:
@@ -142,19 +141,14 @@ class Document:
         return self.encode(text), weight
 
     def encode(self, question: str) -> Query:
-        with self._lock:
-            cached = self._queries.get(question)
-            if cached is not None:
-                self._queries.move_to_end(question)
-                return cached
+        cached = self._queries.get(question)
+        if cached is not None:
+            return cached
         encoded = self._embedder.encode_flat([question])
         words, word_of = self._embedder.words_of_pieces(question)
         query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0], words,
                       word_of[:len(encoded.rows)])
-        with self._lock:
-            self._queries[question] = query
-            while len(self._queries) > 64:
-                self._queries.popitem(last=False)
+        self._queries.put(question, query)
         return query
 
     def _check(self, question: str) -> str:

@@ -15,14 +15,13 @@ follow-up is searched with. Whether the first paragraph answers is decided by an
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 
 from .index import WINDOW, ArticleIndex
+from .recent import Recent
 from .records import Hit
 from .settings import Settings
 
@@ -105,17 +104,14 @@ class Retriever:
         self._tokens = index.tokens        # PQ codes: only an ask's candidate rows are decoded
         self._decode = index.codebook.decode
         self._token_sentence = index.unit_sentence[index.token_unit]
-        self._decoded_kept: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._decoded_lock = threading.Lock()
+        self._decoded_kept: Recent[int, np.ndarray] = Recent(DECODED_KEPT)
 
     def _paragraph_rows(self, paragraph: int) -> np.ndarray:
         """A paragraph's token vectors, decoded. An ask's evidence and answerability steps read
         paragraphs its rerank has just decoded: the last DECODED_KEPT are kept, not decoded again."""
-        with self._decoded_lock:
-            rows = self._decoded_kept.get(paragraph)
-            if rows is not None:
-                self._decoded_kept.move_to_end(paragraph)
-                return rows
+        rows = self._decoded_kept.get(paragraph)
+        if rows is not None:
+            return rows
         rows = self._decode(self._tokens[self._token_start[paragraph]:self._token_start[paragraph + 1]])
         self._keep({paragraph: rows})
         return rows
@@ -123,12 +119,8 @@ class Retriever:
     def _keep(self, decoded: dict[int, np.ndarray]) -> None:
         if sum(len(rows) for rows in decoded.values()) > DECODED_KEPT_ROWS:
             return                                   # a huge paragraph's rows are not held on to
-        with self._decoded_lock:
-            for paragraph, rows in decoded.items():
-                self._decoded_kept[paragraph] = rows
-                self._decoded_kept.move_to_end(paragraph)
-            while len(self._decoded_kept) > DECODED_KEPT:
-                self._decoded_kept.popitem(last=False)
+        for paragraph, rows in decoded.items():
+            self._decoded_kept.put(paragraph, rows)
 
     # --- single signals -------------------------------------------------------------------
     def dense_scores(self, query: Query) -> np.ndarray:

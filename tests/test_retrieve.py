@@ -87,7 +87,7 @@ def test_token_vectors_kept_from_the_rerank_equal_a_fresh_decode_and_stay_bounde
     for p, rows in kept.items():
         start, end = r._token_start[p], r._token_start[p + 1]
         assert np.array_equal(rows, seed_doc._index.codebook.decode(r._tokens[start:end]))
-    monkeypatch.setattr("qa.retrieve.DECODED_KEPT", 2)
+    monkeypatch.setattr(r._decoded_kept, "size", 2)
     r._decoded_kept.clear()
     for p in range(seed_doc._index.size):
         r._paragraph_rows(p)
