@@ -107,9 +107,8 @@ def run(settings: Settings, squad: Path, size: int = 600, asks: int = 200, with_
     from .embed import bundled_model_path, on_model_thread
 
     paragraphs, all_questions = bench_article(squad, size)
-    questions = all_questions
     text = "\n\n".join(paragraphs)
-    questions = (questions * (asks // max(len(questions), 1) + 1))[:asks]
+    questions = (all_questions * (asks // max(len(all_questions), 1) + 1))[:asks]
     # The baseline runs and is timed on the model thread, where the engine's model runs too (a
     # second thread running torch would slow both; see embed.on_model_thread), so it pays no hand-over.
     plain = on_model_thread(SentenceTransformer, str(bundled_model_path()), device="cpu")

@@ -153,8 +153,8 @@ class Embedder:
                                        max_length=self.max_tokens)["input_ids"]
         sizes = np.array([len(x) for x in ids], dtype=np.int64)
         packed = _pack(sizes, self.pack_tokens)
-        if len(packed) == 1 and progress is None:
-            return self._joined(_Request(ids, sizes, packed[0], rows_dtype))
+        if len(packed) == 1 and progress is None and self._batch_rows:
+            return self._in_shared_pass(_Request(ids, sizes, packed[0], rows_dtype))
         out = _Outputs.for_sizes(sizes, self.dim, rows_dtype)
         done = 0
         for batch in _batches(packed, sizes, self.batch_tokens):
@@ -163,16 +163,12 @@ class Embedder:
                 progress(done, len(texts))
         return out.encoded()
 
-    def _joined(self, request: "_Request") -> Encoded:
+    def _in_shared_pass(self, request: "_Request") -> Encoded:
         """Encode texts that fit one row (a question) in a forward pass shared with the other
         sessions' questions waiting at that moment. Rows of the same width are computed the same
         whatever else is in the batch (checked at load: `_rows_independent`), so the result is
         identical to encoding the question alone; waiting questions then cost the model thread
         one pass instead of one each."""
-        if not self._batch_rows:
-            out = _Outputs.for_sizes(request.sizes, self.dim, request.rows_dtype)
-            on_model_thread(_forward, self._network, request.ids, request.sizes, [request.row], out)
-            return out.encoded()
         with self._waiting_lock:
             self._waiting.append(request)
         on_model_thread(self._serve_waiting)       # may find it served already by an earlier call
@@ -211,8 +207,9 @@ class Embedder:
     def words_of_pieces(self, text: str) -> tuple[tuple[str, ...], np.ndarray]:
         """The words of `text` as the model splits them (punctuation apart), lower-cased, and for
         each word piece `encode_flat` returns a row for, the index of its word."""
-        encoding = self.model.tokenizer(text, add_special_tokens=False, truncation=True,
-                                        max_length=self.max_tokens - 2, return_offsets_mapping=True)
+        with self._lock:                       # its truncation setting differs from encode_flat's
+            encoding = self.model.tokenizer(text, add_special_tokens=False, truncation=True,
+                                            max_length=self.max_tokens - 2, return_offsets_mapping=True)
         words: list[str] = []
         word_of = np.zeros(len(encoding["input_ids"]), dtype=np.int64)
         previous = None
