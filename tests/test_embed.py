@@ -146,9 +146,9 @@ def test_questions_asked_at_once_share_one_forward_pass_and_get_what_they_get_al
     passes: list[int] = []
     real_forward = embed._forward
 
-    def counted(network, ids, sizes, batch, out):
+    def counted(network, ids, sizes, batch, out, *multiple):
         passes.append(len(batch))
-        return real_forward(network, ids, sizes, batch, out)
+        return real_forward(network, ids, sizes, batch, out, *multiple)
 
     monkeypatch.setattr(embed, "_forward", counted)
     release = threading.Event()
