@@ -38,7 +38,7 @@ from .embed import Embedder, Encoded
 from .ingest import split_sentences
 from .lexical import Lexical
 from .records import Article
-from .threads import limit_numeric_threads
+from .threads import faiss_on_all_cores, limit_numeric_threads
 from .units import WINDOW, make_units
 
 limit_numeric_threads()
@@ -126,7 +126,8 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
         skip = max(first - start, 0)                     # heading rows: pooled, never stored
         matrix[sentence_ids[start + skip - first:end - first]] = encoded.vectors[skip:]
         windows.add(start, encoded.row_sums)
-        chunks.append(codebook.encode(encoded.rows[int(encoded.lengths[:skip].sum()):]))
+        with faiss_on_all_cores():                       # the model thread waits meanwhile
+            chunks.append(codebook.encode(encoded.rows[int(encoded.lengths[:skip].sum()):]))
         del encoded
     del texts
     codes = _joined(chunks, codebook.slices)

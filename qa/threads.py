@@ -14,8 +14,11 @@ is not used: when torch is imported first, that symbol resolves to torch's libgo
 
 from __future__ import annotations
 
+import os
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Iterator
 
 _here = threading.local()
 
@@ -27,6 +30,22 @@ def limit_numeric_threads() -> None:
     for lib in _faiss_openmp():
         lib.set_num_threads(1)
     _here.limited = True
+
+
+@contextmanager
+def faiss_on_all_cores() -> Iterator[None]:
+    """FAISS's OpenMP on every core in the calling thread for a while, then back to one: for a
+    build's product-quantisation coding, which runs while the model thread waits (600 paragraphs'
+    97,000 word pieces: 1.1 s on one thread, 0.6 s on two)."""
+    limit_numeric_threads()
+    libs = _faiss_openmp()
+    for lib in libs:
+        lib.set_num_threads(os.cpu_count() or 1)
+    try:
+        yield
+    finally:
+        for lib in libs:
+            lib.set_num_threads(1)
 
 
 @lru_cache(maxsize=1)
