@@ -31,6 +31,7 @@ def bundled_model_id() -> str:
 
 
 PRECISIONS = ("auto", "fp32", "bf16")
+RUNTIMES = ("auto", "openvino", "torch")
 
 T = TypeVar("T")
 _model_thread: ThreadPoolExecutor | None = None
@@ -101,6 +102,34 @@ def cpu_has_fast_bf16(cpuinfo: str | None = None) -> bool:
     return bool(flags & {"amx_bf16", "avx512_bf16"})
 
 
+def _import_openvino():
+    """`import openvino`, without its usage telemetry. Importing openvino starts Intel's
+    telemetry client (the `openvino_telemetry` package it depends on), which, with no consent
+    file, counts as consent: it writes ~/intel/ and sends events about model conversion. Marking
+    that package absent makes openvino use its own no-op stub; nothing is written or sent."""
+    import sys
+
+    sys.modules.setdefault("openvino_telemetry", None)
+    import openvino
+
+    return openvino
+
+
+def choose_runtime(setting: str) -> str:
+    """auto: OpenVINO where it is installed (it is in requirements.txt), else torch."""
+    if setting not in RUNTIMES:
+        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, not {setting!r}")
+    if setting != "torch":
+        try:
+            _import_openvino()
+        except ImportError:
+            if setting == "openvino":
+                raise ValueError("runtime 'openvino' asked for, but the openvino package is not installed") from None
+            return "torch"
+        return "openvino"
+    return "torch"
+
+
 def choose_precision(setting: str, cpuinfo: str | None = None) -> str:
     if setting not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {setting!r}")
@@ -123,12 +152,22 @@ class Embedder:
     """
 
     def __init__(self, model_path: str | Path | None = None, batch_tokens: int = 4096,
-                 precision: str = "auto", pack_tokens: int = 128) -> None:
+                 precision: str = "auto", pack_tokens: int = 128, runtime: str = "auto") -> None:
         path = Path(model_path) if model_path else bundled_model_path()
         self.model_id = bundled_model_id() if model_path is None else f"local:{path}"
         self.precision = choose_precision(precision)
-        self.model = on_model_thread(_load, path, self.precision)
-        self._network = on_model_thread(_traced, self.model[0].auto_model)
+        self.runtime = choose_runtime(runtime)
+        # OpenVINO converts the fp32 model and runs it at `precision` itself.
+        self.model = on_model_thread(_load, path, self.precision if self.runtime == "torch" else "fp32")
+        self._network = None
+        if self.runtime == "openvino":
+            self._network = on_model_thread(_openvino, self.model[0].auto_model, self.precision)
+            if self._network is None:                      # conversion failed: torch it is
+                self.runtime = "torch"
+                if self.precision == "bf16":
+                    on_model_thread(self.model.to, _torch_dtype(self.precision))
+        if self._network is None:
+            self._network = on_model_thread(_traced, self.model[0].auto_model)
         self.batch_tokens = batch_tokens
         self.pack_tokens = pack_tokens
         self.dim = int(self.model.get_embedding_dimension())
@@ -358,6 +397,69 @@ def _load(path: Path, precision: str):
     return model
 
 
+def _torch_dtype(precision: str):
+    import torch
+
+    return torch.bfloat16 if precision == "bf16" else torch.float32
+
+
+def _example(torch, width: int = 2 * _PAD_MULTIPLE) -> dict:
+    """Inputs of the shape `_forward` feeds the network: two packed texts per row."""
+    segment = (torch.arange(width) >= width // 2).long().repeat(2, 1)
+    return {"input_ids": torch.full((2, width), 1000), "position_ids": torch.arange(width).repeat(2, 1),
+            "attention_mask": (segment[:, :, None] == segment[:, None, :])[:, None],
+            "token_type_ids": torch.zeros_like(segment)}
+
+
+class _OpenVINONetwork:
+    """The transformer compiled by OpenVINO, called like the torch one (tensors in, a dict with
+    `last_hidden_state` out). Only the model thread calls it: one infer request, reused."""
+
+    def __init__(self, compiled) -> None:
+        self._request = compiled.create_infer_request()
+
+    def __call__(self, **inputs) -> dict:
+        import torch
+
+        out = self._request.infer({name: value.numpy() for name, value in inputs.items()})
+        return {"last_hidden_state": torch.from_numpy(out[0])}
+
+
+def _openvino(network, precision: str) -> _OpenVINONetwork | None:
+    """The fp32 transformer converted to OpenVINO and compiled for the CPU at `precision`.
+
+    Measured in one process on this machine (2 cores, AMX), the 2,894 sentences of 600 SQuAD
+    paragraphs in the build's packed batches: torch bf16 10.1 s, OpenVINO bf16 7.5 s (torch fp32
+    22.8 s, OpenVINO fp32 13.3 s); one question: torch bf16 3.8-9.7 ms, OpenVINO bf16 2.7 ms.
+    OpenVINO's bf16 is also closer to fp32 (sentence vectors at cosine >= 0.99995, torch bf16
+    0.99988): it keeps the softmax and normalisations in fp32. None where conversion fails."""
+    import warnings
+
+    import torch
+
+    class _Hidden(torch.nn.Module):          # positional inputs, one tensor out: what convert_model takes
+        def __init__(self, inner) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids, position_ids):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
+                              position_ids=position_ids)["last_hidden_state"]
+
+    try:
+        ov = _import_openvino()
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            converted = ov.convert_model(_Hidden(network.eval()), example_input=_example(torch))
+        compiled = ov.Core().compile_model(converted, "CPU", {
+            "INFERENCE_PRECISION_HINT": "bf16" if precision == "bf16" else "f32",
+            "INFERENCE_NUM_THREADS": torch.get_num_threads(), "PERFORMANCE_HINT": "LATENCY"})
+        return _OpenVINONetwork(compiled)
+    except Exception as exc:                              # noqa: BLE001 (any failure: run the torch model)
+        logging.getLogger(__name__).warning("OpenVINO could not compile the model, running torch: %s", exc)
+        return None
+
+
 def _traced(network):
     """The transformer as a TorchScript trace: one call runs the whole graph in C++ without the
     Python interpreter between its operations. The eager model takes the GIL back after each of
@@ -369,15 +471,10 @@ def _traced(network):
 
     import torch
 
-    width = 2 * _PAD_MULTIPLE
-    segment = (torch.arange(width) >= width // 2).long().repeat(2, 1)     # two texts per row
-    example = {"input_ids": torch.full((2, width), 1000), "position_ids": torch.arange(width).repeat(2, 1),
-               "attention_mask": (segment[:, :, None] == segment[:, None, :])[:, None],
-               "token_type_ids": torch.zeros_like(segment)}
     try:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
-            return torch.jit.trace(network, example_kwarg_inputs=example, strict=False, check_trace=False)
+            return torch.jit.trace(network, example_kwarg_inputs=_example(torch), strict=False, check_trace=False)
     except Exception as exc:                              # a model the tracer cannot follow runs eagerly
         logging.getLogger(__name__).warning("model not traced, running eagerly: %s", exc)
         return lambda **inputs: network(**inputs, return_dict=True)

@@ -197,7 +197,8 @@ class Engine:
             if self._embedder is None:
                 self._embedder = Embedder(batch_tokens=self.settings.batch_tokens,
                                           precision=self.settings.precision,
-                                          pack_tokens=self.settings.pack_tokens)
+                                          pack_tokens=self.settings.pack_tokens,
+                                          runtime=self.settings.runtime)
             return self._embedder
 
     # --- adding and opening -----------------------------------------------------------------

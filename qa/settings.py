@@ -38,6 +38,7 @@ class Settings:
     batch_tokens: Positive = 4096  # word pieces per forward pass (measured fastest here)
     pack_tokens: Positive = 128    # short texts packed into rows of this many word pieces (fastest here)
     precision: Literal["auto", "fp32", "bf16"] = "auto"   # auto: bf16 on AMX / AVX512-BF16 CPUs, else fp32
+    runtime: Literal["auto", "openvino", "torch"] = "auto"  # auto: OpenVINO where installed (faster here), else torch
     sentence_weight: float = 0.7   # dense score = 0.3 * best paragraph/window + 0.7 * best sentence cosine
     lexical_weight: float = 0.3    # candidates: dense + 0.3 * BM25 / best BM25 in the article
     rerank_depth: Positive = 10         # candidates reranked by late interaction (20 gave the same R@1)

@@ -1,5 +1,7 @@
 """The embedding path chosen from the CPU, and its parity with fp32."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -97,26 +99,69 @@ QUESTIONS_AT_ONCE = ["What did Peskov warn about?", "Who is practicing a balanci
                      "Whose military superiority does Turkey want to balance?"]
 
 
-def test_the_traced_model_gives_exactly_the_eager_models_output(engine):
+def _packed_inputs(tokenizer, questions):
+    import torch
+
+    ids = tokenizer(questions, padding=True, return_tensors="pt")["input_ids"]
+    segment = torch.where(ids > 0, 0, -1)                                   # -1 on padding
+    return ids, {"input_ids": ids, "position_ids": torch.arange(ids.shape[1]).repeat(len(ids), 1),
+                 "attention_mask": (segment[:, :, None] == segment[:, None, :])[:, None],
+                 "token_type_ids": torch.zeros_like(ids)}
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    return Embedder(precision="fp32", runtime="torch")
+
+
+def test_the_traced_model_gives_exactly_the_eager_models_output(torch_embedder):
     import torch
 
     from qa.embed import on_model_thread
 
-    eager = engine.embedder.model[0].auto_model
-    ids = engine.embedder.model.tokenizer(QUESTIONS_AT_ONCE[:4], padding=True, return_tensors="pt")["input_ids"]
-    segment = torch.where(ids > 0, 0, -1)                                   # -1 on padding
-    inputs = {"input_ids": ids, "position_ids": torch.arange(ids.shape[1]).repeat(len(ids), 1),
-              "attention_mask": (segment[:, :, None] == segment[:, None, :])[:, None],
-              "token_type_ids": torch.zeros_like(ids)}
+    e = torch_embedder
+    _, inputs = _packed_inputs(e.model.tokenizer, QUESTIONS_AT_ONCE[:4])
 
     def both():
         with torch.inference_mode():
-            return (engine.embedder._network(**inputs)["last_hidden_state"],
-                    eager(**inputs, return_dict=True)["last_hidden_state"])
+            return (e._network(**inputs)["last_hidden_state"],
+                    e.model[0].auto_model(**inputs, return_dict=True)["last_hidden_state"])
 
     traced, plain = on_model_thread(both)
-    assert isinstance(engine.embedder._network, torch.jit.ScriptModule)
+    assert e.runtime == "torch" and isinstance(e._network, torch.jit.ScriptModule)
     assert torch.equal(traced, plain)
+
+
+def test_the_openvino_model_stays_within_1e_3_cosine_of_the_fp32_model(engine, torch_embedder):
+    """The default runtime (OpenVINO where installed, as requirements.txt has it) against the
+    plain fp32 torch model: every word-piece vector and every pooled question vector."""
+    import torch
+
+    from qa.embed import on_model_thread
+
+    assert engine.embedder.runtime == "openvino"
+    ids, inputs = _packed_inputs(torch_embedder.model.tokenizer, QUESTIONS_AT_ONCE)
+
+    def both():
+        with torch.inference_mode():
+            return (engine.embedder._network(**inputs)["last_hidden_state"].float(),
+                    torch_embedder.model[0].auto_model(**inputs, return_dict=True)["last_hidden_state"])
+
+    fast, exact = on_model_thread(both)
+    real = ids > 0
+    rows = torch.nn.functional.cosine_similarity(fast[real], exact[real], dim=1)
+    assert rows.min() >= 0.999
+    pooled = (engine.embedder.encode(QUESTIONS_AT_ONCE) * torch_embedder.encode(QUESTIONS_AT_ONCE)).sum(axis=1)
+    assert pooled.min() >= 0.9999
+
+
+def test_an_unknown_runtime_is_a_clear_error():
+    from qa.embed import choose_runtime
+
+    assert choose_runtime("torch") == "torch"
+    with pytest.raises(ValueError, match="runtime must be one of"):
+        choose_runtime("onnx")
+    assert Settings.from_env({"QA_RUNTIME": "torch"}).runtime == "torch"
 
 
 def test_a_row_computed_beside_others_is_checked_to_equal_it_alone(engine):
@@ -165,3 +210,14 @@ def test_questions_asked_at_once_share_one_forward_pass_and_get_what_they_get_al
     for q in QUESTIONS_AT_ONCE:
         for field in ("vectors", "rows", "lengths", "row_sums"):
             assert np.array_equal(getattr(together[q], field), getattr(alone[q], field)), (q, field)
+
+
+def test_openvino_is_loaded_without_its_usage_telemetry(tmp_path):
+    """Plain `import openvino` writes ~/intel/ and counts as consent to send usage events."""
+    import subprocess
+    import sys
+
+    code = ("from qa.embed import _import_openvino; ov = _import_openvino(); ov.Core(); "
+            "import sys; assert sys.modules['openvino_telemetry'] is None")
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "HOME": str(tmp_path)}, timeout=120)
+    assert not (tmp_path / "intel").exists()
