@@ -144,6 +144,7 @@ class Embedder:
 
     precision "auto" runs the model in bfloat16 where the CPU has AMX/AVX512-BF16 (about 3x the
     fp32 throughput here, embeddings at cosine >= 0.998 to fp32) and in fp32 elsewhere.
+    runtime "auto" runs it with OpenVINO where installed (`_openvino`), else as a torch trace.
 
     Texts are packed: short texts share one row of the batch, each attending only to itself
     (block-diagonal attention mask, positions restarting at 0 per text), so the model computes
