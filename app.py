@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from qa import Answer, Document, Engine, QAError, Settings
 from qa import chat
@@ -161,7 +160,7 @@ def render_reader(paragraphs: list[str], chat_turns: list[Turn]) -> None:
 def scroll_reader_to(paragraph: int, turn: int) -> None:
     """Scroll the reader pane (only it, not the page) to a paragraph and mark it briefly. `turn`
     makes each answer's script new, so it runs once per answer, not on every rerun."""
-    components.html(f"""<script>/* turn {turn} */
+    st.iframe(f"""<script>/* turn {turn} */
     const target = {json.dumps(anchor(paragraph))};
     function go(tries) {{
       const doc = window.parent.document, el = doc.getElementById(target);
@@ -173,7 +172,7 @@ def scroll_reader_to(paragraph: int, turn: int) -> None:
       el.classList.remove('landed'); void el.offsetWidth; el.classList.add('landed');
     }}
     go(30); setTimeout(() => go(0), 600);     // again once the page has settled
-    </script>""", height=0)
+    </script>""", height="content")
 
 
 # --- the sidebar -------------------------------------------------------------------------------
