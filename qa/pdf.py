@@ -16,7 +16,8 @@ pages) and turns them into an article:
   re-joined.
 - **headings** ("1 INTRODUCTION", "B. Citations", a short bold line) are not paragraphs: they
   become the context of the paragraphs under them, as in Markdown files.
-- **dropped**: running headers and footers (a line repeated on many pages, digits aside), page
+- **dropped**: the bibliography (a "References" section of entry-like paragraphs, "[n] …" entries),
+  running headers and footers (a line repeated on many pages, digits aside), page
   numbers, rotated text such as the arXiv stamp down the first page's margin, and fragments
   with fewer than three words (equation pieces, equation numbers, stray labels), and tables of
   contents (dot leaders).
@@ -54,6 +55,12 @@ _MARKS = re.compile(r"[\s∗*†‡§¶]+$")                  # footnote marks a
 _LEADERS = re.compile(r"(?:\.\s?){5,}")                # dot leaders of a table of contents
 _CID = re.compile(r"\(cid:\d+\)")                  # glyphs without a Unicode mapping (math fonts)
 _WORDS = re.compile(r"[^\W\d_]{2,}")                # words of two letters or more
+_REFERENCES = re.compile(r"^(?:\d+\.?\s+|[IVX]+\.\s+)?(?:references?|bibliography|literature cited|works cited"
+                         r"|cited literature|references and notes)$", re.IGNORECASE)
+_APPENDIX = re.compile(r"^(?:appendi(?:x|ces)\b|supplementa|[A-Z](?:\.\d+)*\.?\s+[A-Z][a-z])")
+_REFERENCE_ENTRY = re.compile(r"^\[\d{1,3}\]\s")
+_ENTRY_LIKE = re.compile(r"\b(?:1[6-9]|20)\d\d[a-z]?\b|\b[A-Z]\.(?:\s?[A-Z]\.)*,?\s+[A-Z]|https?://|\bdoi\b|arXiv|\bet al\b"
+                         r"|\bpp\.\s*\d|\bProc(?:eedings|\.)|(?:[A-Z][\w'’-]+ ){1,3}[A-Z][\w'’-]+, (?:and )?[A-Z][\w'’-]+ [A-Z]|\w-$")
 _ARXIV_STAMP = re.compile(r"^arXiv:\d{4}\.\d{4,5}(?:v\d+)?\s+\[[^\]]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}$")
 
 
@@ -91,7 +98,7 @@ def read(data: bytes, shown: str, stem: str) -> Article:
     title = normalise(meta_title)
     if not title or _JUNK_TITLE.search(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
         title = _MARKS.sub("", normalise(" ".join(line.text for line in title_lines)))
-    paragraphs, context = paragraphs_of(boxes, body, set(title_lines))
+    paragraphs, context = drop_references(*paragraphs_of(boxes, body, set(title_lines)))
     # the title again in a running header the margin test missed (alternating left/right pages)
     keep = [k for k, p in enumerate(paragraphs) if p.casefold() != (title or "").casefold()]
     paragraphs, context = [paragraphs[k] for k in keep], [context[k] for k in keep]
@@ -100,6 +107,32 @@ def read(data: bytes, shown: str, stem: str) -> Article:
                            "try a PDF with a text layer, or paste the text.")
     return Article(title=title or stem, paragraphs=tuple(paragraphs),
                    context=tuple(context) if any(context) else ())
+
+
+def drop_references(paragraphs: list[str], context: list[str]) -> tuple[list[str], list[str]]:
+    """Without the bibliography. pdfminer cuts each entry into fragments, and in a two-column
+    arXiv paper the reference list was 39% of the paragraphs, answering questions in place of the
+    body. Dropped: a section under a "References" heading, up to the next numbered or appendix
+    heading, when most of its paragraphs read like entries (a year, initials, names, a link) — a manual's
+    chapter *about* bibliographies stays — and "[12] A. Author, …" entries set without a heading."""
+    n = len(paragraphs)
+    drop = [False] * n
+    entries = [bool(_REFERENCE_ENTRY.match(p)) for p in paragraphs]
+    i = 0
+    while i < n:
+        if _REFERENCES.match(context[i]) and (i == 0 or context[i - 1] != context[i]):
+            end = i + 1
+            while end < n and (context[end] == context[i] or not (_NUMBERED_HEADING.match(context[end])
+                                                                   or _APPENDIX.match(context[end]))):
+                end += 1
+            if sum(bool(_ENTRY_LIKE.search(p)) or entries[k] for k, p in enumerate(paragraphs[i:end], i)) >= 0.6 * (end - i):
+                drop[i:end] = [True] * (end - i)
+            i = end
+        else:
+            i += 1
+    if sum(entries) >= 3:
+        drop = [d or e for d, e in zip(drop, entries)]
+    return ([p for p, d in zip(paragraphs, drop) if not d], [c for c, d in zip(context, drop) if not d])
 
 
 def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
@@ -132,9 +165,7 @@ def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
                     if not chars:
                         continue
                     size = statistics.median(c.size for c in chars)
-                    # without superscripts and subscripts: footnote marks ("Title∗", "Author1,a)"),
-                    # citation numbers set high
-                    raw = "".join(c.get_text() for c in line if not isinstance(c, LTChar) or c.size >= 0.75 * size)
+                    raw = _without_marks(line, size)
                     text = normalise(unicodedata.normalize("NFKC", _CID.sub("", raw)))
                     if not text:
                         continue
@@ -156,6 +187,32 @@ def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
             raise ArticleError(f"{shown} is a damaged PDF and cannot be read ({type(exc).__name__}).") from None
         raise
     return boxes, meta_title, pages
+
+
+def _without_marks(line, size: float) -> str:
+    """A line's text without footnote marks and citation numbers set high ("Title∗", "Author1,a)"):
+    small raised characters after a letter. Subscripts ("CO2") and exponents ("fb−1", "10−3",
+    "m2" after a digit or a sign) stay."""
+    from pdfminer.layout import LTChar
+
+    normal = [c.y0 for c in line if isinstance(c, LTChar) and c.size >= 0.75 * size]
+    baseline = statistics.median(normal) if normal else 0.0
+    out: list[str] = []
+    keep_run, in_run = True, False
+    for c in line:
+        small = isinstance(c, LTChar) and c.size < 0.75 * size
+        if not small:
+            in_run = False
+            out.append(c.get_text())
+            continue
+        if not in_run:                           # a run of small characters starts
+            in_run = True
+            before = "".join(out).rstrip()[-1:]
+            raised = c.y0 > baseline + 0.15 * size
+            keep_run = not raised or c.get_text() in "−-+" or before.isdigit()
+        if keep_run:
+            out.append(c.get_text())
+    return "".join(out)
 
 
 def _meta_title(doc) -> str:

@@ -1,11 +1,14 @@
 """Each format, from a small real file made here, becomes clean paragraphs."""
 
+import re
+
 import pytest
 from fpdf import FPDF
 
 from pathlib import Path
 
 from qa.extract import display_name, extract, read_file
+from qa.pdf import drop_references
 
 PDFS = Path(__file__).parent / "data" / "pdf"
 
@@ -122,6 +125,27 @@ def test_pdf_title_comes_from_the_largest_text_when_metadata_is_a_file_name():
     assert article.title == "Manuscript Title: with Forced Linebreak"
     abstract = next(p for p in article.paragraphs if p.startswith("An article usually includes an abstract"))
     assert abstract.endswith("covered at length in the main body of the article.")   # two lines, one paragraph
+
+
+def test_pdf_reference_list_is_dropped_and_exponents_and_subscripts_stay():
+    article = read_file(PDFS / "apssamp.pdf")                 # its bibliography: entries "[2] …" to "[24] …"
+    assert not [p for p in article.paragraphs if re.match(r"\[\d+\]\s", p)]
+    text = " ".join(article.paragraphs)
+    assert "(|p| + pz)]−1/2" in text                          # an exponent and a subscript, not footnote marks
+
+
+def test_only_a_section_of_reference_entries_is_dropped_not_a_chapter_about_references():
+    entries = ["Karl Kingsley, Gillian M Galbraith, Matthew Herring,", "Eva Stowers and Karla V Kingsley. 2011. Why not just google it?",
+               "Proximal policy optimization algorithms. arXiv preprint arXiv:1707.06347.", "OpenAI. 2023. Gpt-4 technical report."]
+    appendix = ["We generate training data for imitation learning on a session-by-session basis."]
+    body = ["The crawler expands the paper list.", "The selector reads each paper."]
+    paragraphs, context = drop_references(body + entries + appendix,
+                                          ["3 Method"] * 2 + ["References"] * 4 + ["A.1 Imitation learning data"])
+    assert paragraphs == body + appendix and context == ["3 Method"] * 2 + ["A.1 Imitation learning data"]
+    manual = ["Three bibliographic style files are provided with the class.",
+              "In LaTeX, references are listed in the thebibliography environment.",
+              "Each reference is a bibitem, cited by its key.", "The numbered scheme uses cite with a label."]
+    assert drop_references(manual, ["11. Bibliography"] * 4) == (manual, ["11. Bibliography"] * 4)
 
 
 def test_pdf_single_line_paragraphs_are_told_apart_by_the_gap_between_them():
