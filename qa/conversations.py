@@ -7,6 +7,9 @@ File format (tests/data/conversations.json):
                       "turns": [{"q", "kind": first|follow-up|topic-change|unanswerable,
                                  "paragraph": n (1-based; 0 for unanswerable), "answer"}]}]}
 An unanswerable turn is right when the answer abstains.
+
+Each conversation is also interrupted once, after its first turn, by a short question from
+another domain (OFF_TOPIC, in turn): it should be declined, though it asks in a chat.
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ from .engine import DEFAULT_ID, Document, Engine
 from .errors import QAError
 
 KINDS = ("first", "follow-up", "topic-change", "unanswerable")
+# Short, general-knowledge questions no article of the sets answers (two content words or so,
+# no word pointing back): asked mid-chat, each should be declined.
+OFF_TOPIC = ("What is the capital of Peru?", "Who painted the Mona Lisa?", "How tall is Mount Everest?",
+             "When did the Titanic sink?", "Who wrote Hamlet?", "What is photosynthesis?",
+             "How many moons does Jupiter have?", "Who discovered penicillin?", "What is the boiling point of water?",
+             "Who won the 2018 World Cup?", "How do bees make honey?", "What is the speed of light?",
+             "Who invented the telephone?", "What causes earthquakes?", "Where is Timbuktu?", "What is a black hole?")
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class ConversationResult:
     conversations: int
     kinds: list[KindResult] = field(default_factory=list)
     misses: list[dict] = field(default_factory=list)   # turns answered wrongly with history
+    off_topic_turns: int = 0
+    off_topic_declined: float = 0.0  # % of OFF_TOPIC questions asked mid-chat that were declined
 
 
 def load(path: Path) -> tuple[dict[str, dict], list[Conversation]]:
@@ -73,6 +85,7 @@ def evaluate(engine: Engine, path: Path) -> ConversationResult:
     docs: dict[str, Document] = {}
     hits = {kind: [0] * 6 for kind in KINDS}   # turns, right with/without history, resolved, abstained with/without
     misses = []
+    off_topic = declined = 0
     for conversation in conversations:
         name = conversation.article
         if name not in docs:
@@ -98,9 +111,12 @@ def evaluate(engine: Engine, path: Path) -> ConversationResult:
                                "kind": turn.kind, "searched": with_history.searched,
                                "cited": with_history.citations[0].paragraph, "right": turn.paragraph})
             history.append(turn.question)
+            if len(history) == len(conversation.history) + 1:      # after the first turn
+                declined += doc.ask(OFF_TOPIC[off_topic % len(OFF_TOPIC)], history=history).abstained
+                off_topic += 1
     kinds = [KindResult(kind, n, _pct(right, n), _pct(right0, n), _pct(leaned, n), _pct(abst, n), _pct(abst0, n))
              for kind, (n, right, right0, leaned, abst, abst0) in hits.items() if n]
-    return ConversationResult(len(conversations), kinds, misses)
+    return ConversationResult(len(conversations), kinds, misses, off_topic, _pct(declined, off_topic))
 
 
 @dataclass(frozen=True)
@@ -158,6 +174,7 @@ def table(result: ConversationResult) -> str:
     rows = [f"{k.kind:<13} {k.turns:>5} {k.recall_with_history:>16.2f}% {k.recall_without_history:>7.2f}% "
             f"{k.searched_with_chat:>14.2f}% {k.abstained_with_history:>14.2f}% {k.abstained_without_history:>7.2f}%"
             for k in result.kinds]
+    off = f"off-topic question mid-chat: {result.off_topic_declined:.2f}% of {result.off_topic_turns} declined"
     foot = (f"{result.conversations} conversations; leaned on chat = searched together with the previous turn; "
             "abstained: for answerable turns, wrongly; for unanswerable ones R@1 is the share rightly abstained")
-    return "\n".join([head, *rows, foot])
+    return "\n".join([head, *rows, off, foot])

@@ -131,7 +131,8 @@ class Document:
         if not history:
             return None, 0.0
         s = self._settings
-        weight = followup.weight(followup.signals(question, query.terms), s.followup_weight_terse,
+        known = int(np.count_nonzero(self._index.lexical.document_frequency(query.terms)))
+        weight = followup.weight(followup.signals(question, query.terms, known), s.followup_weight_terse,
                                  s.followup_weight_short, s.followup_weight_long, s.followup_elliptic_terms)
         if weight <= 0:
             return None, 0.0

@@ -72,8 +72,25 @@ def test_a_change_of_topic_is_not_dragged_back(city):
     assert answer.context_weight == 0 and not answer.context           # self-contained: searched alone
 
 
+def test_a_short_question_in_no_word_of_the_article_is_not_a_follow_up():
+    question = "What is the capital of Peru?"                 # elliptic by length: two content words
+    terms = tokenize([question])[0]
+    assert signals(question, terms).dependent(S.followup_elliptic_terms)          # not looked up
+    assert signals(question, terms, known_terms=1).dependent(S.followup_elliptic_terms)
+    assert not signals(question, terms, known_terms=0).dependent(S.followup_elliptic_terms)
+    pointing = "How tall is it?"                                # points back: leans whatever its words
+    assert signals(pointing, tokenize([pointing])[0], known_terms=0).dependent(S.followup_elliptic_terms)
+
+
+def test_an_off_topic_question_mid_chat_is_declined_not_lifted_by_the_chat(city):
+    history = ["Who founded the glassworks?", "When did she step down?"]
+    answer = city.ask("What is the capital of Peru?", history=history)
+    assert answer.abstained and answer.context_weight == 0 and not answer.context
+
+
 def test_held_out_follow_ups_are_found_better_with_the_chat_than_without(engine):
-    result = {k.kind: k for k in conversations.evaluate(engine, HELD_OUT).kinds}
+    run = conversations.evaluate(engine, HELD_OUT)
+    result = {k.kind: k for k in run.kinds}
     follow, first, change = result["follow-up"], result["first"], result["topic-change"]
     assert follow.turns >= 85 and first.turns >= 30 and change.turns >= 8
     assert follow.recall_with_history >= 70.0 and follow.recall_with_history >= follow.recall_without_history + 5
@@ -81,6 +98,7 @@ def test_held_out_follow_ups_are_found_better_with_the_chat_than_without(engine)
     assert first.recall_with_history == first.recall_without_history    # no history, nothing changes
     assert change.recall_with_history >= change.recall_without_history
     assert result["unanswerable"].turns >= 8
+    assert run.off_topic_turns >= 40 and run.off_topic_declined >= 85.0      # 52% before the no-known-word rule
 
 
 def test_a_pointing_follow_up_about_the_default_article_finds_its_paragraph(seed_doc):
