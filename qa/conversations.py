@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import chat
 from .engine import DEFAULT_ID, Document, Engine
 from .errors import QAError
 
@@ -95,8 +96,9 @@ def evaluate(engine: Engine, path: Path) -> ConversationResult:
                 a = articles[name]
                 docs[name] = engine.open_text("\n\n".join(a["paragraphs"]), title=a.get("title"), listed=False)
         doc = docs[name]
-        history: list[str] = list(conversation.history)
+        asked: list[chat.Turn] = []
         for turn in conversation.turns:
+            history = list(conversation.history) + chat.history_of(asked)   # as the app asks
             with_history = doc.ask(turn.question, history=history)
             without = doc.ask(turn.question)
             row = hits[turn.kind]
@@ -110,9 +112,10 @@ def evaluate(engine: Engine, path: Path) -> ConversationResult:
                 misses.append({"article": name, "history": list(history), "question": turn.question,
                                "kind": turn.kind, "searched": with_history.searched,
                                "cited": with_history.citations[0].paragraph, "right": turn.paragraph})
-            history.append(turn.question)
-            if len(history) == len(conversation.history) + 1:      # after the first turn
-                declined += doc.ask(OFF_TOPIC[off_topic % len(OFF_TOPIC)], history=history).abstained
+            asked.append(chat.Turn(turn.question, tuple(history), with_history))
+            if len(asked) == 1:                                    # after the first turn
+                declined += doc.ask(OFF_TOPIC[off_topic % len(OFF_TOPIC)],
+                                    history=list(conversation.history) + chat.history_of(asked)).abstained
                 off_topic += 1
     kinds = [KindResult(kind, n, _pct(right, n), _pct(right0, n), _pct(leaned, n), _pct(abst, n), _pct(abst0, n))
              for kind, (n, right, right0, leaned, abst, abst0) in hits.items() if n]

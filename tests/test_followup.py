@@ -117,6 +117,15 @@ def test_a_chat_asks_with_the_answered_questions_and_keeps_failed_ones_as_messag
     assert chat.last_answer(turns) is turns[2].answer
 
 
+def test_a_question_the_article_does_not_cover_is_left_out_of_the_next_ones_history(city):
+    turns = []
+    for question in ["Who founded the glassworks?", "What is the capital of Peru?", "When did she step down?"]:
+        turns.append(chat.ask(city, turns, question))
+    assert turns[1].answer.abstained
+    assert turns[2].history == ("Who founded the glassworks?",)
+    assert turns[2].answer.context == "Who founded the glassworks?" and turns[2].answer.citations[0].paragraph == 4
+
+
 def test_export_has_questions_answers_markers_and_quoted_paragraphs(city):
     turns = []
     for question in ["Who founded the glassworks?", "When did she step down?", "How do I bake sourdough bread?", "   "]:
