@@ -46,6 +46,7 @@ MAX_SECONDS = 180          # reading time budget (pdfminer: about 0.05 s a page 
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.|Appendix\s+[A-Z0-9]+\.?)\s+\S")
+_SUBCAPTION = re.compile(r"^\([a-z]\)\s")               # "(a) Task reconstruction" under a sub-figure
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Algorithm|Listing)\s*\d+[.:]", re.IGNORECASE)
 _JUNK_TITLE = re.compile(r"(?:\.(?:dvi|tex|pdf|docx?|rtf|odt|indd|ps)\s*$)|^microsoft\s+(?:word|powerpoint)\b|^untitled\b"
                          r"|^(?:draft|preprint)\b", re.IGNORECASE)
@@ -280,10 +281,20 @@ def reading_order(boxes: list[Box]) -> list[Box]:
 
 def merge_flow(boxes: list[Box]) -> list[Box]:
     """Join a box to the one before it when it carries on the same column at the usual line
-    pitch: pdfminer cuts loosely spaced text (1.5 or double spacing) into one box a line."""
+    pitch (pdfminer cuts loosely spaced text, 1.5 or double spacing, into one box a line), or
+    finishes its last line."""
     out: list[Box] = []
     for box in boxes:
         prev = out[-1] if out else None
+        if prev is not None and prev.page == box.page and _same_line(prev.lines[-1], box.lines[0]):
+            # the rest of a line pdfminer cut off into a box of its own: a run-in bold heading
+            # ("Recovering from task failures.") and the text after it ("In Figure 11a, we …")
+            last, first = prev.lines[-1], box.lines[0]
+            joined = Line(f"{last.text} {first.text}", last.x0, first.x1, last.top, max(last.size, first.size),
+                          last.bold and first.bold)
+            out[-1] = Box(box.page, prev.lines[:-1] + (joined,) + box.lines[1:], min(prev.x0, box.x0),
+                          max(prev.x1, box.x1), box.height, box.width)
+            continue
         if prev is not None and prev.page == box.page and abs(prev.x0 - box.x0) < box.lines[0].size:
             last, first = prev.lines[-1], box.lines[0]
             if 0 < first.top - last.top <= 1.9 * max(first.size, last.size) and abs(first.size - last.size) < 0.5:
@@ -291,6 +302,12 @@ def merge_flow(boxes: list[Box]) -> list[Box]:
                 continue
         out.append(box)
     return out
+
+
+def _same_line(a: Line, b: Line) -> bool:
+    """`b` goes on from where `a` ends, on the same baseline, less than an em to its right (columns
+    stand further apart: 18 pt in Ray at 10 pt type)."""
+    return abs(a.top - b.top) < 0.3 * a.size and abs(a.size - b.size) < 0.5 and 0 <= b.x0 - a.x1 < a.size
 
 
 def body_size(boxes: list[Box]) -> float:
@@ -375,8 +392,9 @@ def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[
         lines = [line for line in box.lines if line not in skip]
         if not lines:
             continue
-        if _CAPTION.match(lines[0].text):
-            # a caption: its own paragraph, while a paragraph interrupted by it stays open
+        if _CAPTION.match(lines[0].text) or _SUBCAPTION.match(lines[0].text) and lines[0].size < body - 0.3:
+            # a caption (or a sub-figure's label, set smaller than the text): its own paragraph,
+            # while a paragraph interrupted by it stays open
             paragraphs.append(normalise(" ".join(line.text for line in lines)))
             context.append(heading)
             continue

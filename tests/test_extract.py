@@ -8,7 +8,7 @@ from fpdf import FPDF
 from pathlib import Path
 
 from qa.extract import display_name, extract, read_file
-from qa.pdf import drop_references
+from qa.pdf import Box, Line, drop_references, merge_flow
 
 PDFS = Path(__file__).parent / "data" / "pdf"
 
@@ -146,6 +146,19 @@ def test_only_a_section_of_reference_entries_is_dropped_not_a_chapter_about_refe
               "In LaTeX, references are listed in the thebibliography environment.",
               "Each reference is a bibitem, cited by its key.", "The numbered scheme uses cite with a label."]
     assert drop_references(manual, ["11. Bibliography"] * 4) == (manual, ["11. Bibliography"] * 4)
+
+
+def test_a_line_pdfminer_cut_in_two_is_joined_but_the_next_column_is_not():
+    # Ray (arXiv 1712.05889), page 9: a bold run-in heading and its text on one baseline came out
+    # as two boxes, and "In Figure 11a, we" stood alone as a paragraph
+    body = Line("for long-running Ray applications.", 315, 453, 700, 10.0, False)
+    heading = Line("Recovering from task failures.", 325, 457, 712, 10.0, True)
+    rest = Line("In Figure 11a, we", 464, 540, 712, 10.0, False)
+    other_column = Line("Section 6 compares the systems.", 560, 790, 712, 10.0, False)
+    boxes = merge_flow([Box(9, (body, heading), 315, 457), Box(9, (rest,), 464, 540), Box(9, (other_column,), 560, 790)])
+    assert [line.text for box in boxes for line in box.lines] == [
+        "for long-running Ray applications.", "Recovering from task failures. In Figure 11a, we",
+        "Section 6 compares the systems."]
 
 
 def test_pdf_single_line_paragraphs_are_told_apart_by_the_gap_between_them():
