@@ -46,6 +46,7 @@ MAX_SECONDS = 180          # reading time budget (pdfminer: about 0.05 s a page 
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.|Appendix\s+[A-Z0-9]+\.?)\s+\S")
+_ABSTRACT = re.compile(r"^abstract\s*[.:—–-]\s", re.IGNORECASE)     # a run-in "Abstract." starts a paragraph
 _SUBCAPTION = re.compile(r"^\([a-z]\)\s")               # "(a) Task reconstruction" under a sub-figure
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Algorithm|Listing)\s*\d+[.:]", re.IGNORECASE)
 _JUNK_TITLE = re.compile(r"(?:\.(?:dvi|tex|pdf|docx?|rtf|odt|indd|ps)\s*$)|^microsoft\s+(?:word|powerpoint)\b|^untitled\b"
@@ -431,6 +432,7 @@ def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[
                 if indented or short or gap:
                     close()
             elif open_text and k == 0 and (_SENTENCE_END.search(open_text[-1]) or abs(line.size - last_size) > 0.5
+                                           or _ABSTRACT.match(line.text)
                                            or not last_full or len(lines) > 1 and line.x0 > left + 0.6 * line.size):
                 close()                  # the box starts a paragraph: the last one ended or stopped
                                          # short of its column's edge, the type changed, or the

@@ -8,7 +8,7 @@ from fpdf import FPDF
 from pathlib import Path
 
 from qa.extract import display_name, extract, read_file
-from qa.pdf import Box, Line, drop_references, merge_flow
+from qa.pdf import Box, Line, drop_references, merge_flow, paragraphs_of
 
 PDFS = Path(__file__).parent / "data" / "pdf"
 
@@ -159,6 +159,19 @@ def test_a_line_pdfminer_cut_in_two_is_joined_but_the_next_column_is_not():
     assert [line.text for box in boxes for line in box.lines] == [
         "for long-running Ray applications.", "Recovering from task failures. In Figure 11a, we",
         "Section 6 compares the systems."]
+
+
+def test_a_run_in_abstract_label_starts_its_own_paragraph():
+    # ICDAR 2023 (arXiv 2305.14962): the affiliation's last line filled its box, so the abstract
+    # box below it was read as its continuation
+    affiliation = Box(1, (Line("IBM Research Zurich Laboratory", 214, 402, 214, 9.0, False),
+                          Line("{cau,ahn,mly}@zurich.ibm.com", 214, 402, 227, 9.0, False)), 214, 402)
+    abstract = Box(1, (Line("Abstract. Transforming documents into machine-processable forms", 163, 452, 269, 9.0, False),
+                       Line("is a challenging task due to their complex structures.", 163, 400, 280, 9.0, False)), 163, 452)
+    paragraphs, _ = paragraphs_of([affiliation, abstract], 9.0, set())
+    assert paragraphs == ["IBM Research Zurich Laboratory {cau,ahn,mly}@zurich.ibm.com",
+                          "Abstract. Transforming documents into machine-processable forms is a challenging task due "
+                          "to their complex structures."]
 
 
 def test_pdf_single_line_paragraphs_are_told_apart_by_the_gap_between_them():
