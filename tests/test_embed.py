@@ -77,6 +77,18 @@ def test_packed_texts_do_not_see_each_other(fp32_engine):
     assert np.allclose(embedder.encode_flat(texts).rows, alone, atol=1e-4)
 
 
+def test_a_question_encodes_and_splits_into_words_in_one_pass_as_in_two(engine):
+    embedder = engine.embedder
+    long = " ".join(f"Paragraph{n} names the naïve café's owner, O'Neill." for n in range(80))   # over 256 pieces
+    for text in ["Whose release did the ambassadors demand?", "Ünïcödé x² — 1,000 km?", long]:
+        encoded, words, word_of = embedder.encode_question(text)
+        alone = embedder.encode_flat([text])
+        assert np.array_equal(encoded.vectors, alone.vectors) and np.array_equal(encoded.rows, alone.rows)
+        expected_words, expected_word_of = embedder.words_of_pieces(text)
+        assert words == expected_words and np.array_equal(word_of, expected_word_of)
+        assert len(word_of) == len(encoded.rows)
+
+
 def test_importing_torch_first_does_not_leave_the_model_single_threaded():
     """FAISS's omp_set_num_threads once resolved to torch's OpenMP and halved encode speed."""
     import subprocess

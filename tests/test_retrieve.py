@@ -1,5 +1,7 @@
 """Fusion, sentence-level signal, long-paragraph windows, evidence and abstention."""
 
+from pathlib import Path
+
 import pytest
 
 from qa.retrieve import Ranker
@@ -92,3 +94,19 @@ def test_token_vectors_kept_from_the_rerank_equal_a_fresh_decode_and_stay_bounde
     for p in range(seed_doc._index.size):
         r._paragraph_rows(p)
     assert list(r._decoded_kept) == [seed_doc._index.size - 2, seed_doc._index.size - 1]
+
+
+def test_our_tokenizer_gives_exactly_what_bm25s_tokenize_gives():
+    import json
+
+    import bm25s
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    from qa.lexical import _stemmer, tokenize
+
+    squad = json.loads((Path(__file__).parent / "data" / "mini_squad.json").read_text())["data"]
+    texts = [p["context"] for a in squad for p in a["paragraphs"]]
+    texts += [q["question"] for a in squad for p in a["paragraphs"] for q in p["qas"]]
+    texts += ["", "   ", "a I", "Ünïcödé naïve café — 1,000 km² x²", "it's O'Neill's 3rd-place", "日本語のテキスト", "ΑΒΓ δέλτα"]
+    expected = bm25s.tokenize(texts, stopwords=STOPWORDS_EN_PLUS, stemmer=_stemmer(), return_ids=False, show_progress=False)
+    assert tokenize(texts) == expected
