@@ -214,7 +214,7 @@ class Embedder:
         for batch in _batches(packed, sizes, self.batch_tokens):
             done += on_model_thread(_forward, self._network, ids, sizes, batch, out)
             if progress is not None:
-                progress(done, len(texts))
+                progress(done, len(ids))
         return out.encoded()
 
     def _in_shared_pass(self, request: "_Request") -> Encoded:

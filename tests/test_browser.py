@@ -185,6 +185,9 @@ def test_an_article_with_script_in_its_text_and_title_exports_as_markdown_that_r
         page.get_by_role("button", name="Add the text").click()
         page.locator("h1", has_text="onerror=\"alert('title')\"").wait_for(timeout=90_000)
         assert page.locator("h1").first.inner_text().strip() == HOSTILE_TITLE       # shown as text
+        # the paste form is empty again: a second paste is not appended to the first
+        expect(page.locator(".st-key-paste_title input")).to_have_value("", timeout=10_000)
+        expect(page.locator(".st-key-paste_text textarea")).to_have_value("", timeout=10_000)
 
         ask(page, "What was the name of the lighthouse keeper's cat?", turn=0)
         assert "[¶1]" in page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
