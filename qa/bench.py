@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import Embedder
 from .engine import Engine
 from .evaluate import load_squad
 from .settings import Settings

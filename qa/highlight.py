@@ -7,8 +7,6 @@ render as a link, an image, a heading or a script.
 
 from __future__ import annotations
 
-import re
-
 # HTML's specials and every character Markdown (or $...$ math) acts on, as numeric entities.
 _ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:=^"}
 

@@ -5,7 +5,6 @@ and checked against its bounds, and a bad value is a QAError naming the variable
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated, Literal
