@@ -39,7 +39,7 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased word tokens, common English stopwords dropped, Snowball-stemmed: what
     `bm25s.tokenize(texts, stopwords=STOPWORDS_EN_PLUS, stemmer=…, return_ids=False)` returns
     (a test holds them equal), without its per-call overhead (a progress bar object, the
-    stopword set rebuilt for every text): 0.7 ms of every ask went there."""
+    stopword set rebuilt for every text): 0.047 ms a call against 0.005 ms, three calls an ask."""
     stem = _stemmer().stemWords
     out = []
     for text in texts:
