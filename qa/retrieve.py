@@ -149,11 +149,21 @@ class Retriever:
         has = lengths > 0
         if not has.any() or len(query.tokens) == 0:
             return out
-        rows = np.concatenate([np.arange(s, e) for s, e in zip(starts[has], ends[has])])
-        decoded = self._decode(self._tokens[rows])
-        sims = query.tokens @ decoded.T                                               # (question tokens, rows)
+        chosen = [int(p) for p in paragraphs[has]]
+        kept = {p: self._decoded_kept.get(p) for p in chosen}       # a follow-up's second rerank, the
+        missing = [p for p in chosen if kept[p] is None]           # conversation's: decoded already
+        if missing:
+            rows = np.concatenate([np.arange(self._token_start[p], self._token_start[p + 1]) for p in missing])
+            decoded = self._decode(self._tokens[rows])
+            bounds = np.cumsum([0] + [self._token_start[p + 1] - self._token_start[p] for p in missing])
+            fresh = {p: decoded[a:b] for p, a, b in zip(missing, bounds[:-1], bounds[1:])}
+            self._keep(fresh)
+            kept.update(fresh)
+        if len(missing) == len(chosen):
+            sims = query.tokens @ decoded.T                                           # (question tokens, rows)
+        else:
+            sims = np.concatenate([query.tokens @ kept[p].T for p in chosen], axis=1)
         offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
-        self._keep({int(p): decoded[o:o + n] for p, o, n in zip(paragraphs[has], offsets, lengths[has])})
         out[has] = np.maximum.reduceat(sims, offsets, axis=1).mean(axis=0)
         return out
 
