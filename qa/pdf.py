@@ -200,20 +200,21 @@ def _without_marks(line, size: float) -> str:
     normal = [c.y0 for c in line if isinstance(c, LTChar) and c.size >= 0.75 * size]
     baseline = statistics.median(normal) if normal else 0.0
     out: list[str] = []
+    before = ""                                  # the last visible character kept at full size
     keep_run, in_run = True, False
     for c in line:
-        small = isinstance(c, LTChar) and c.size < 0.75 * size
-        if not small:
+        text = c.get_text()
+        if not (isinstance(c, LTChar) and c.size < 0.75 * size):
             in_run = False
-            out.append(c.get_text())
+            out.append(text)
+            before = text.strip()[-1:] or before
             continue
         if not in_run:                           # a run of small characters starts
             in_run = True
-            before = "".join(out).rstrip()[-1:]
             raised = c.y0 > baseline + 0.15 * size
-            keep_run = not raised or c.get_text() in "−-+" or before.isdigit()
+            keep_run = not raised or text in "−-+" or before.isdigit()
         if keep_run:
-            out.append(c.get_text())
+            out.append(text)
     return "".join(out)
 
 
