@@ -21,6 +21,7 @@ import numpy as np
 
 from .engine import Engine
 from .evaluate import load_squad
+from .ingest import split_sentences
 from .settings import Settings
 
 DEFAULT_QUESTIONS = [
@@ -31,6 +32,7 @@ DEFAULT_QUESTIONS = [
 
 
 CURVE = (300, 1200, 2500)          # paragraphs, for the build-time curve
+PEAK_SHAPES = ((4096, 384, 1536), (4096, 1536, 384))   # (rows, in, out): the model's own matmul shapes
 CONCURRENT_ASKS = 300              # distinct questions asked on one thread, then as many from 8
 
 
@@ -69,6 +71,41 @@ def bench_article(squad: Path, size: int) -> tuple[list[str], list[str]]:
             paragraphs.append(context)
             questions.extend(q for (_, q, gold, _) in article["questions"] if gold == i)
     return paragraphs, questions
+
+
+def model_pieces(paragraphs: list[str], token_counts) -> int:
+    """Word pieces a build sends through the model: every sentence with its [CLS] and [SEP]."""
+    sentences = [s for p in paragraphs for s in split_sentences(p)]
+    return sum(token_counts(sentences)) + 2 * len(sentences)
+
+
+def matmul_flops_per_piece(config, width: int) -> float:
+    """Multiply-add FLOPs of a BERT-style encoder per word piece: the weight matrices (Q, K, V,
+    output, two feed-forward) and attention over a packed row of `width` pieces. Layer norms,
+    softmax and GELU are left out: a floor, not an estimate."""
+    h, inner = config.hidden_size, config.intermediate_size
+    return 2.0 * config.num_hidden_layers * (4 * h * h + 2 * h * inner + 2 * width * h)
+
+
+def peak_matmul_flops(dtypes=("float32", "bfloat16"), repeats: int = 30) -> dict[str, float]:
+    """The best FLOP/s this machine reaches on one dense matmul of the model's shapes, per dtype
+    (torch, on the calling thread's thread count): no model can run faster than this."""
+    import torch
+
+    out = {}
+    for name in dtypes:
+        dtype = getattr(torch, name)
+        best = 0.0
+        for rows, inner, outer in PEAK_SHAPES:
+            a, b = torch.randn(rows, inner, dtype=dtype), torch.randn(inner, outer, dtype=dtype)
+            for _ in range(3):
+                a @ b
+            start = time.perf_counter()
+            for _ in range(repeats):
+                a @ b
+            best = max(best, 2.0 * rows * inner * outer * repeats / (time.perf_counter() - start))
+        out[name] = best
+    return out
 
 
 def concurrency(doc, questions: list[str], threads: int = 8) -> dict:
@@ -176,6 +213,18 @@ def run(settings: Settings, squad: Path, size: int = 600, asks: int = 200, with_
         fig[f"ask_{CURVE[-1]}_p50_ms"] = 1000 * _percentile(times, 50)
         fig[f"ask_{CURVE[-1]}_p95_ms"] = 1000 * _percentile(times, 95)
 
+        log("the model's matmul floor…")
+        config = plain[0].auto_model.config
+        peak = on_model_thread(peak_matmul_flops)
+        fig["matmul_peak_tflops"] = max(peak.values()) / 1e12
+        fig["matmul_peak_dtype"] = max(peak, key=peak.get)
+        per_piece = matmul_flops_per_piece(config, settings.pack_tokens)
+        for n, texts in ((len(paragraphs), paragraphs), (CURVE[-1], more)):
+            pieces = model_pieces(texts, engine.embedder.token_counts)
+            fig[f"model_pieces_{n}"] = pieces
+            fig[f"build_floor_{n}_s"] = pieces * per_piece / (fig["matmul_peak_tflops"] * 1e12)
+        fig["build_speedup_ceiling"] = fig["plain_encode_s"] / fig[f"build_floor_{len(paragraphs)}_s"]
+
         log("cold start…")
         engine.open_default()
         fig["cold_start_s"] = cold_start(engine.settings.index_dir)
@@ -209,6 +258,10 @@ def table(fig: dict) -> str:
          f"p95 {fig[f'ask_{CURVE[-1]}_p95_ms']:.1f} ms", "distinct questions"),
         ("asks/s, 8 threads vs 1 (distinct questions)", f"{fig['asks_per_s_8_threads']:.0f} vs {fig['asks_per_s_1_thread']:.0f}",
          f"{fig['concurrent_vs_1_thread']:.2f}x single-thread throughput"),
+        ("model's matmul floor (best matmul rate seen: %.2f TFLOP/s, %s)" % (fig["matmul_peak_tflops"], fig["matmul_peak_dtype"]),
+         f"{fig['paragraphs']}: {fig['build_floor_%d_s' % fig['paragraphs']]:.1f} s, "
+         f"{CURVE[-1]}: {fig['build_floor_%d_s' % CURVE[-1]]:.1f} s",
+         f"a build can be at most {fig['build_speedup_ceiling']:.2f}x faster than plain fp32 encode"),
         ("cold start (process → first answer)", f"{fig['cold_start_s']:.2f} s", ""),
         ("fast-path parity with fp32", f"mean cosine {fig['parity_mean_cosine']:.5f}", f"min {fig['parity_min_cosine']:.5f}"),
     ]
