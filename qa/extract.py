@@ -224,7 +224,51 @@ def clean_html(html: str) -> str:
         classes = set((el.get("class") or "").split()) | {el.get("id") or ""}
         if el.tag in _APPARATUS_TAGS or classes & names:
             el.drop_tree()
+    for dl in list(root.iter("dl")):
+        join_definitions(dl)
+    for caption in list(root.iter("caption")):
+        caption_before_table(caption)
     return lxml.html.tostring(root, encoding="unicode")
+
+
+def caption_before_table(caption) -> None:
+    """A table's caption as a paragraph before it. trafilatura reads a <caption> as the table's
+    first row, which pushes the real header row (<thead>) into the body: its rows then read
+    "Table 6-1. Example symptoms and causes: Symptom; Cause" and "---; ---", and no row is
+    labelled with its column's name."""
+    table = caption.getparent()
+    if table is None or table.tag != "table" or table.getparent() is None:
+        return
+    text = normalise(caption.text_content())
+    if text:
+        paragraph = caption.makeelement("p", {})
+        paragraph.text = text
+        table.addprevious(paragraph)
+    caption.drop_tree()
+
+
+def join_definitions(dl) -> None:
+    """A definition list's terms (<dt>) put in front of their definitions (<dd>): "White-box
+    monitoring: Monitoring based on metrics …" is one paragraph. Apart, the term was a paragraph
+    of two words and the definition one that never names what it defines, so "What is white-box
+    monitoring?" found neither. A term without a definition stays as it was."""
+    terms: list = []
+    for el in list(dl):
+        if el.tag == "dt":
+            terms.append(el)
+        elif el.tag == "dd" and terms:
+            label = " / ".join(t for t in (normalise(dt.text_content()) for dt in terms) if t)
+            target = el                            # the definition's first text: its own or a child's
+            while not (target.text or "").strip():
+                children = [c for c in target if isinstance(c.tag, str)]
+                if not children:
+                    break
+                target = children[0]
+            if label:
+                target.text = f"{label}{' ' if label[-1] in '.:?!' else ': '}{(target.text or '').lstrip()}"
+            for dt in terms:
+                dt.drop_tree()
+            terms = []
 
 
 def clean_paragraph(text: str) -> str:

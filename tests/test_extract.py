@@ -227,6 +227,39 @@ def test_wikipedia_apparatus_is_dropped_and_tables_read_as_labelled_rows():
     assert article.context[built] == "Construction"     # the heading, without its [edit] link
 
 
+GLOSSARY_PAGE = """<html><head><title>Monitoring terms</title></head><body><article><h1>Monitoring terms</h1>
+<p>Teams use the following terms when they talk about watching a running service in production.</p>
+<dl>
+<dt>White-box monitoring</dt><dd>Monitoring based on metrics exposed by the internals of the system, such as logs.</dd>
+<dt>Node</dt><dt>Machine</dt><dd><p>A single instance of a running kernel, on a physical server or a virtual machine.</p></dd>
+<dt>Why is paging expensive?</dt><dd>A page interrupts an engineer's work or sleep, so it must be worth it.</dd>
+</dl>
+<table><caption>Table 6-1. Example symptoms and causes</caption>
+<thead><tr><th>Symptom</th><th>Cause</th></tr></thead>
+<tbody><tr><td>My responses are slow</td><td>CPUs are overloaded</td></tr>
+<tr><td>Pages return 500s</td><td>Database servers refuse connections</td></tr></tbody></table>
+</article></body></html>"""
+
+
+def test_definition_list_terms_join_their_definitions():
+    # apart, the term was a two-word paragraph and the definition never named what it defines
+    paragraphs = extract("terms.html", GLOSSARY_PAGE.encode()).paragraphs
+    assert "White-box monitoring: Monitoring based on metrics exposed by the internals of the system, such as logs." \
+        in paragraphs
+    assert "Node / Machine: A single instance of a running kernel, on a physical server or a virtual machine." \
+        in paragraphs
+    assert "Why is paging expensive? A page interrupts an engineer's work or sleep, so it must be worth it." in paragraphs
+    assert not any(p in ("White-box monitoring", "Node", "Machine") for p in paragraphs)
+
+
+def test_table_caption_is_a_paragraph_and_rows_keep_their_column_labels():
+    # trafilatura read the caption as the first row, pushing the header into the body
+    paragraphs = extract("terms.html", GLOSSARY_PAGE.encode()).paragraphs
+    assert "Table 6-1. Example symptoms and causes" in paragraphs
+    assert "Symptom: My responses are slow; Cause: CPUs are overloaded" in paragraphs
+    assert not any("---" in p or p.endswith("Symptom; Cause") for p in paragraphs)
+
+
 def test_news_title_loses_the_site_name_and_byline():
     page = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
             '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
