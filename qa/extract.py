@@ -204,6 +204,11 @@ _APPARATUS_TAGS = ("figcaption", "sup")
 _MARKERS = re.compile(r"\[(?:\d{1,3}|[a-z]|edit|citation needed|note \d+|nb \d+)\]", re.IGNORECASE)
 _REFERENCE_LINE = re.compile(r"^(?:[-*•]\s*)?(?:\^|↑)")
 _TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
+# Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
+# controls, comment counters, "continue reading" links, a copyright line.
+_FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
+                        r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
+                        r"|(?:skip )?advertisement|copyright ©.{0,80})$", re.IGNORECASE)
 _END_SECTIONS = frozenset("references notes see also external links further reading bibliography sources citations "
                           "footnotes".split(" "))
 
@@ -272,10 +277,10 @@ def join_definitions(dl) -> None:
 
 
 def clean_paragraph(text: str) -> str:
-    """A paragraph without leftover apparatus: reference-list entries and table rules are
-    dropped; table rows read as "label: value"; footnote markers and [edit] links removed."""
+    """A paragraph without leftover apparatus: reference-list entries, table rules and page
+    furniture (share buttons, gallery controls, comment counts) are dropped; table rows read as "label: value"; footnote markers and [edit] links removed."""
     text = normalise(_MARKERS.sub("", text))
-    if not text or _REFERENCE_LINE.match(text) or _TABLE_RULE.match(text):
+    if not text or _REFERENCE_LINE.match(text) or _TABLE_RULE.match(text) or _FURNITURE.match(text):
         return ""
     if text.casefold().rstrip(":") in _END_SECTIONS:
         return ""

@@ -260,6 +260,17 @@ def test_table_caption_is_a_paragraph_and_rows_keep_their_column_labels():
     assert not any("---" in p or p.endswith("Symptom; Cause") for p in paragraphs)
 
 
+def test_page_furniture_paragraphs_are_dropped_and_sentences_about_sharing_kept():
+    furniture = ["Share on Twitter", "Share on Facebook", "1 of 5", "Close", "Fullscreen", "Previous", "Next",
+                 "941 comments", "Loading Comments...", "Continue reading the main story", "Read more:",
+                 "Copyright © 2015, Eklektix, Inc."]
+    story = ["The harbour board will share the cost of the new sea wall with the county council.",
+             "Work will close the quay to fishing boats for six weeks from the first of March."]
+    page = ("<html><head><title>Sea wall</title></head><body><article><h1>Sea wall</h1>"
+            + "".join(f"<p>{p}</p>" for p in story[:1] + furniture + story[1:]) + "</article></body></html>")
+    assert extract("wall.html", page.encode()).paragraphs == tuple(story)
+
+
 def test_news_title_loses_the_site_name_and_byline():
     page = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
             '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
