@@ -13,14 +13,28 @@ HEDGE_TEXT = "The closest passage, which may not answer this exactly:"
 _SECOND_SOURCE_MARGIN = 0.04
 
 
+_FRAGMENT_WORDS = 5       # a "sentence" this short is mostly a run-in heading ("Recovering from task failures.")
+
+
 def evidence(hit: Hit, sentences: list[str], max_evidence: int, margin: float) -> list[str]:
-    """The best sentence of the paragraph, plus runners-up within `margin`, in reading order."""
+    """The best sentence of the paragraph, plus runners-up within `margin`, in reading order.
+    A fragment of a few words never stands alone: a PDF's run-in heading matches a question's
+    words best ("How does it recover from failures?" → "Recovering from task failures.") and
+    says nothing, so the best longer sentence joins it."""
     if not hit.sentence_order:
         return []
     best = hit.sentence_scores[0]
     chosen = [i for i, s in zip(hit.sentence_order, hit.sentence_scores)
               if s >= best - margin][:max_evidence]
+    if all(_fragment(sentences[i]) for i in chosen):
+        longer = next((i for i in hit.sentence_order if not _fragment(sentences[i])), None)
+        if longer is not None:
+            chosen = chosen[:max(max_evidence - 1, 1)] + [longer]
     return [sentences[i] for i in sorted(chosen)]
+
+
+def _fragment(sentence: str) -> bool:
+    return len(sentence.split()) <= _FRAGMENT_WORDS
 
 
 def compose(question: str, hits: list[Hit], paragraphs: tuple[str, ...], sentences: list[list[str]],

@@ -76,3 +76,24 @@ def test_the_reader_window_holds_every_citation_of_a_long_article():
     html = reader_html([f"Paragraph {n}." for n in range(1, 5001)], {2400: ["Paragraph 2400."], 12: []}, shown)
     assert "id='para-12' class='para cited'" in html and "id='para-4990' class='para'" in html
     assert "⋯ ¶1–¶11 not shown ⋯" in html and "⋯ ¶13–¶2394 not shown ⋯" in html and "¶4991–¶5000 not shown" in html
+
+
+def test_a_run_in_heading_never_stands_alone_as_evidence():
+    from qa.answer import evidence
+    from qa.records import Hit
+
+    sentences = ["Recovering from task failures.", "The scheduler rebuilds lost results from the stored lineage.",
+                 "Throughput stays stable as nodes are removed."]
+    heading_first = Hit(0, 1.0, (0, 2, 1), (0.9, 0.5, 0.45))
+    assert evidence(heading_first, sentences, 2, 0.2) == [sentences[0], sentences[2]]
+    sentence_first = Hit(0, 1.0, (1, 0, 2), (0.9, 0.5, 0.45))
+    assert evidence(sentence_first, sentences, 2, 0.2) == [sentences[1]]
+
+
+def test_a_pdf_style_paragraph_answers_with_more_than_its_heading(fresh_engine):
+    text = ("Ray scales\n\n"
+            "Recovering from task failures. When a worker node dies, the local schedulers rebuild the lost results "
+            "from the lineage kept in the control store, and throughput recovers within seconds.\n\n"
+            "Object store performance. Large objects are written to shared memory at over 15 GB per second.")
+    answer = fresh_engine.open_text(text).ask("How does it recover from task failures?")
+    assert answer.citations[0].evidence[-1].startswith("When a worker node dies")
