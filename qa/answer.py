@@ -29,7 +29,7 @@ def evidence(hit: Hit, sentences: list[str], max_evidence: int, margin: float) -
     if all(_fragment(sentences[i]) for i in chosen):
         longer = next((i for i in hit.sentence_order if not _fragment(sentences[i])), None)
         if longer is not None:
-            chosen = chosen[:max(max_evidence - 1, 1)] + [longer]
+            chosen = chosen[:max_evidence - 1] + [longer]
     return [sentences[i] for i in sorted(chosen)]
 
 

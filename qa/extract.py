@@ -265,7 +265,7 @@ def join_definitions(dl) -> None:
             label = " / ".join(t for t in (normalise(dt.text_content()) for dt in terms) if t)
             target = el                            # the definition's first text: its own or a child's
             while not (target.text or "").strip():
-                children = [c for c in target if isinstance(c.tag, str)]
+                children = [c for c in target if isinstance(c.tag, str) and c.text_content().strip()]
                 if not children:
                     break
                 target = children[0]
@@ -278,7 +278,8 @@ def join_definitions(dl) -> None:
 
 def clean_paragraph(text: str) -> str:
     """A paragraph without leftover apparatus: reference-list entries, table rules and page
-    furniture (share buttons, gallery controls, comment counts) are dropped; table rows read as "label: value"; footnote markers and [edit] links removed."""
+    furniture (share buttons, gallery controls, comment counts) are dropped; table rows read as
+    "label: value"; footnote markers and [edit] links removed."""
     text = normalise(_MARKERS.sub("", text))
     if not text or _REFERENCE_LINE.match(text) or _TABLE_RULE.match(text) or _FURNITURE.match(text):
         return ""
