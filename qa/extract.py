@@ -263,17 +263,29 @@ def join_definitions(dl) -> None:
             terms.append(el)
         elif el.tag == "dd" and terms:
             label = " / ".join(t for t in (normalise(dt.text_content()) for dt in terms) if t)
-            target = el                            # the definition's first text: its own or a child's
-            while not (target.text or "").strip():
-                children = [c for c in target if isinstance(c.tag, str) and c.text_content().strip()]
-                if not children:
-                    break
-                target = children[0]
             if label:
-                target.text = f"{label}{' ' if label[-1] in '.:?!' else ': '}{(target.text or '').lstrip()}"
+                joiner = " " if label[-1] in ".:?!" else ": "
+                node, attr = _first_text(el) or (el, "text")
+                setattr(node, attr, f"{label}{joiner}{(getattr(node, attr) or '').lstrip()}")
             for dt in terms:
                 dt.drop_tree()
             terms = []
+
+
+def _first_text(el):
+    """(element, "text" or "tail"): where the first words inside `el` are, in reading order (an
+    empty anchor may come before them, a link after). None when it holds no text."""
+    if (el.text or "").strip():
+        return el, "text"
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        found = _first_text(child)
+        if found:
+            return found
+        if (child.tail or "").strip():
+            return child, "tail"
+    return None
 
 
 def clean_paragraph(text: str) -> str:

@@ -233,6 +233,7 @@ GLOSSARY_PAGE = """<html><head><title>Monitoring terms</title></head><body><arti
 <dt>White-box monitoring</dt><dd>Monitoring based on metrics exposed by the internals of the system, such as logs.</dd>
 <dt>Node</dt><dt>Machine</dt><dd><p>A single instance of a running kernel, on a physical server or a virtual machine.</p></dd>
 <dt>Why is paging expensive?</dt><dd>A page interrupts an engineer's work or sleep, so it must be worth it.</dd>
+<dt>Building dashboards</dt><dd><p><a id="index-term"></a>Dashboards show the <a href="#signals">golden signals</a>.</p></dd>
 </dl>
 <table><caption>Table 6-1. Example symptoms and causes</caption>
 <thead><tr><th>Symptom</th><th>Cause</th></tr></thead>
@@ -249,6 +250,7 @@ def test_definition_list_terms_join_their_definitions():
     assert "Node / Machine: A single instance of a running kernel, on a physical server or a virtual machine." \
         in paragraphs
     assert "Why is paging expensive? A page interrupts an engineer's work or sleep, so it must be worth it." in paragraphs
+    assert "Building dashboards: Dashboards show the golden signals." in paragraphs    # an empty anchor first
     assert not any(p in ("White-box monitoring", "Node", "Machine") for p in paragraphs)
 
 
