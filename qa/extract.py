@@ -321,6 +321,11 @@ def page_title(title: str, sitename: str | None, author: str | None) -> str:
 
 # --- Markdown -----------------------------------------------------------------------------
 
+# Tokens that close or open a container between an intro paragraph and the code it introduces.
+_BETWEEN_BLOCKS = frozenset(f"{kind}_{edge}" for kind in ("paragraph", "list_item", "bullet_list", "ordered_list",
+                                                          "blockquote") for edge in ("open", "close"))
+
+
 def _markdown(source: str, stem: str) -> Article:
     """Paragraphs (and list items, quotes, code blocks, table rows) as plain text; headings are
     not paragraphs but each paragraph keeps its section's heading trail as search context. The
@@ -336,7 +341,10 @@ def _markdown(source: str, stem: str) -> Article:
     header: list[str] = []
     row: list[str] = []
     in_head = False
+    introduces = False               # the last paragraph ends with ":" and nothing came after it yet
     for i, tok in enumerate(tokens):
+        follows_intro = introduces
+        introduces = introduces and tok.type in _BETWEEN_BLOCKS
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
         elif tok.type == "inline" and heading_level:
@@ -366,9 +374,16 @@ def _markdown(source: str, stem: str) -> Article:
             if text:
                 paragraphs.append(text)
                 context.append(" › ".join(t for _, t in trail))
+                introduces = text.endswith(":")
         elif tok.type in ("fence", "code_block") and tok.content.strip():
-            paragraphs.append(normalise(tok.content))
-            context.append(" › ".join(t for _, t in trail))
+            code = normalise(tok.content)
+            if follows_intro:
+                # "Update Homebrew and install pyenv:" and its commands are one paragraph: apart,
+                # the intro was cited without what it introduces, and the code without what it does
+                paragraphs[-1] = f"{paragraphs[-1]} {code}"
+            else:
+                paragraphs.append(code)
+                context.append(" › ".join(t for _, t in trail))
     return Article(title=title or stem, paragraphs=tuple(paragraphs),
                    context=tuple(context) if any(context) else ())
 

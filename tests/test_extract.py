@@ -273,6 +273,40 @@ def test_page_furniture_paragraphs_are_dropped_and_sentences_about_sharing_kept(
     assert extract("wall.html", page.encode()).paragraphs == tuple(story)
 
 
+def test_markdown_intro_ending_with_a_colon_carries_the_code_it_introduces():
+    source = """# Installing
+
+Update Homebrew and install the tool:
+
+```
+brew update
+brew install tool
+```
+
+- Bash/Zsh:
+
+  ```
+  alias brew='env brew'
+  ```
+
+The tool keeps its files in one folder.
+
+```
+ls ~/.tool
+```
+
+## Shells
+
+```
+echo done
+```
+"""
+    article = extract("README.md", source.encode())
+    assert article.paragraphs == ("Update Homebrew and install the tool: brew update brew install tool",
+                                  "Bash/Zsh: alias brew='env brew'", "The tool keeps its files in one folder.",
+                                  "ls ~/.tool", "echo done")
+
+
 def test_news_title_loses_the_site_name_and_byline():
     page = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
             '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
