@@ -176,11 +176,13 @@ def _html(html: str, shown: str, stem: str) -> Article:
     if not markdown or not markdown.strip():
         raise ArticleError(f"{shown} has no readable main text.")
     meta = trafilatura.extract_metadata(cleaned)
-    article = _markdown(markdown, stem)
+    # trafilatura indents a code fence that opens inside a list item but not the one that closes
+    # it, which leaves the fence open to the end of the page: all the rest read as one code block
+    article = _markdown(_FENCE_INDENT.sub(r"\1", markdown), stem)
     paragraphs, context = [], []
     for n, text in enumerate(article.paragraphs):
         text = clean_paragraph(text)
-        if text:
+        if text and _ALNUM.search(text):           # not a lone "." left after a code block
             paragraphs.append(text)
             context.append(_MARKERS.sub("", article.context[n]).strip() if article.context else "")
     if not paragraphs:
@@ -203,6 +205,8 @@ _APPARATUS = ("mw-editsection", "reference", "references", "reflist", "refbegin"
 _APPARATUS_TAGS = ("figcaption", "sup")
 _MARKERS = re.compile(r"\[(?:\d{1,3}|[a-z]|edit|citation needed|note \d+|nb \d+)\]", re.IGNORECASE)
 _REFERENCE_LINE = re.compile(r"^(?:[-*•]\s*)?(?:\^|↑)")
+_FENCE_INDENT = re.compile(r"^[ \t]+(`{3,}|~{3,})", re.MULTILINE)
+_ALNUM = re.compile(r"\w")
 _TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
 # Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
 # controls, comment counters, "continue reading" links, a copyright line.

@@ -307,6 +307,20 @@ echo done
                                   "ls ~/.tool", "echo done")
 
 
+def test_code_inside_a_definition_does_not_swallow_the_rest_of_the_page():
+    # trafilatura indents the fence that opens a code block in a list item, not the one closing it
+    page = ("<html><head><title>bzip2 manual</title></head><body><div><h1>bzip2 manual</h1>"
+            "<p>The program compresses files with the Burrows-Wheeler block sorting algorithm.</p>"
+            "<dl><dt><code>--</code></dt><dd><p>Treats all later arguments as file names, even if they start\n"
+            "  with a dash, for example:\n  <code>bzip2 --\n  -myfilename</code>.</p></dd>"
+            "<dt>-s --small</dt><dd>Reduce memory usage, for compression and decompression alike.</dd></dl>"
+            "<p><code>bzip2</code> compresses large files in blocks of up to 900 kilobytes each.</p>"
+            "</div></body></html>")
+    paragraphs = extract("manual.html", page.encode()).paragraphs
+    assert "bzip2 compresses large files in blocks of up to 900 kilobytes each." in paragraphs
+    assert not any("```" in p or p == "." for p in paragraphs), paragraphs
+
+
 def test_news_title_loses_the_site_name_and_byline():
     page = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
             '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
