@@ -24,6 +24,7 @@ mark{background:#ffe58f;padding:0 .1em;border-radius:2px}
 .para:target,.para.landed{animation:landed 2.5s ease-out}
 @keyframes landed{0%{background:#ffd666;box-shadow:0 0 0 3px #f0b429}100%{box-shadow:none}}
 .pnum{font-weight:600;color:#888;margin-right:.3em}
+.section{color:#666;font-style:italic}
 .gap{color:#999;font-size:.85em;text-align:center;margin:.4em 0 1em}
 /* The conversation and the reader scroll in panes that fit the window, so the page itself does
    not scroll and the question box stays in view. */
@@ -56,7 +57,8 @@ def turns() -> list[Turn]:
 # --- the answer --------------------------------------------------------------------------------
 def render_citation(c, evidence: list[str], note: str = "") -> None:
     with st.container(border=True):
-        st.markdown(f"<a href='#{anchor(c.paragraph)}' class='cite'><b>¶{c.paragraph}</b></a> · "
+        section = f" · <span class='section'>{escape(c.section)}</span>" if c.section else ""
+        st.markdown(f"<a href='#{anchor(c.paragraph)}' class='cite'><b>¶{c.paragraph}</b></a>{section} · "
                     f"score {c.score:.2f}{note}", unsafe_allow_html=True)
         st.markdown(f"<div class='paragraph'>{highlight(c.text, evidence)}</div>", unsafe_allow_html=True)
 

@@ -38,12 +38,13 @@ def _fragment(sentence: str) -> bool:
 
 
 def compose(question: str, hits: list[Hit], paragraphs: tuple[str, ...], sentences: list[list[str]],
-            settings: Settings, verdict: Verdict) -> Answer:
+            settings: Settings, verdict: Verdict, sections: tuple[str, ...] = ()) -> Answer:
     """The answer at the verdict's level: the evidence with [¶n] (answered), the same evidence
-    hedged (closest passage), or a plain "does not seem to cover this" (declined)."""
+    hedged (closest passage), or a plain "does not seem to cover this" (declined). `sections`:
+    each paragraph's heading trail (Article.context), carried by its citation."""
     citations = [Citation(paragraph=h.index + 1, text=paragraphs[h.index], score=h.score,
-                          evidence=evidence(h, sentences[h.index], settings.max_evidence,
-                                            settings.evidence_margin)) for h in hits]
+                          evidence=evidence(h, sentences[h.index], settings.max_evidence, settings.evidence_margin),
+                          section=sections[h.index] if h.index < len(sections) else "") for h in hits]
     level = verdict.level if hits else Level.DECLINED
     common = dict(question=question, citations=citations, probability=verdict.probability, level=level.value)
     if level is Level.DECLINED:

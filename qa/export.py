@@ -50,5 +50,6 @@ def chat_markdown(title: str, turns: list[Turn]) -> str:
         if answer.citations:
             out += ["**Closest paragraphs (weak matches):**" if answer.abstained else "**Cited paragraphs:**", ""]
             for c in answer.citations:
-                out += [_quote(f"**¶{c.paragraph}** {e(c.text)}"), ""]
+                section = f"*{e(c.section)}* — " if c.section else ""
+                out += [_quote(f"**¶{c.paragraph}** {section}{e(c.text)}"), ""]
     return "\n".join(out).rstrip() + "\n"

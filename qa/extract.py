@@ -374,7 +374,7 @@ def _markdown(source: str, stem: str) -> Article:
         elif tok.type == "table_open":
             header = []
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
-            text = _inline_text(tok)
+            text = "" if _in_page_link(tok) else _inline_text(tok)
             if text:
                 paragraphs.append(text)
                 context.append(" › ".join(t for _, t in trail))
@@ -390,6 +390,16 @@ def _markdown(source: str, stem: str) -> Article:
                 context.append(" › ".join(t for _, t in trail))
     return Article(title=title or stem, paragraphs=tuple(paragraphs),
                    context=tuple(context) if any(context) else ())
+
+
+def _in_page_link(token) -> bool:
+    """The whole text is one link to a place on the same page: a table of contents' entry
+    ("[Uninstalling pyenv](#uninstalling-pyenv)"), which would be cited instead of the section."""
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())
+                and c.type not in ("softbreak", "hardbreak", "strong_open", "strong_close", "em_open", "em_close")]
+    return (len(children) >= 3 and children[0].type == "link_open" and children[-1].type == "link_close"
+            and str(children[0].attrs.get("href", "")).startswith("#")
+            and not any(c.type in ("link_open", "link_close") for c in children[1:-1]))
 
 
 def _inline_text(token) -> str:

@@ -36,9 +36,10 @@ class Citation:
     text: str                      # the whole paragraph
     score: float
     evidence: list[str] = field(default_factory=list)
+    section: str = ""              # the headings the paragraph falls under ("Version 1.56.0 › Language")
 
     def to_dict(self) -> dict:
-        return {"paragraph": self.paragraph, "score": round(self.score, 4),
+        return {"paragraph": self.paragraph, "score": round(self.score, 4), "section": self.section,
                 "text": self.text, "evidence": list(self.evidence)}
 
 

@@ -97,3 +97,18 @@ def test_a_pdf_style_paragraph_answers_with_more_than_its_heading(fresh_engine):
             "Object store performance. Large objects are written to shared memory at over 15 GB per second.")
     answer = fresh_engine.open_text(text).ask("How does it recover from task failures?")
     assert answer.citations[0].evidence[-1].startswith("When a worker node dies")
+
+
+def test_a_citation_names_the_section_its_paragraph_is_in(fresh_engine):
+    notes = ("# Release notes\n\n## Version 1.56.0 (2021-10-21)\n\n### Language\n\n"
+             "- The 2021 Edition is now stable.\n- Disjoint capture in closures is enabled.\n\n"
+             "## Version 1.65.0 (2022-11-03)\n\n### Language\n\n- Generic associated types are stable.\n")
+    answer = fresh_engine.open_upload("releases.md", notes.encode()).ask("When did the 2021 edition become stable?")
+    first = answer.citations[0]
+    assert first.text == "The 2021 Edition is now stable."
+    assert first.section == "Version 1.56.0 (2021-10-21) › Language"
+    assert answer.to_dict()["citations"][0]["section"] == first.section
+    from qa.chat import Turn
+    from qa.export import chat_markdown
+    exported = chat_markdown("Release notes", [Turn("When?", (), answer)])
+    assert "> **¶1** *Version 1.56.0 \\(2021-10-21\\) › Language* — The 2021 Edition" in exported

@@ -321,6 +321,29 @@ def test_code_inside_a_definition_does_not_swallow_the_rest_of_the_page():
     assert not any("```" in p or p == "." for p in paragraphs), paragraphs
 
 
+def test_markdown_table_of_contents_entries_are_not_paragraphs():
+    source = """# Tool
+
+## Table of Contents
+
+* **[Installation](#installation)**
+  * [Uninstalling the tool](#uninstalling-the-tool)
+* [Project site](https://example.org/tool)
+
+## Installation
+
+Run the installer from the project site; see [Uninstalling the tool](#uninstalling-the-tool) to undo it.
+
+## Uninstalling the tool
+
+Remove the tool's folder and the lines it added to your shell's startup file.
+"""
+    assert extract("README.md", source.encode()).paragraphs == (
+        "Project site",
+        "Run the installer from the project site; see Uninstalling the tool to undo it.",
+        "Remove the tool's folder and the lines it added to your shell's startup file.")
+
+
 def test_news_title_loses_the_site_name_and_byline():
     page = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
             '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
