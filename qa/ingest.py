@@ -19,6 +19,10 @@ _HTTP_HEADER = re.compile(
 # "Headline | Site name", "Headline — Site": the headline comes first.
 _SITE_SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[–—]\s+(?=[^–—]*$)")
 _MAX_TITLE_CHARS = 250
+# A plain-text heading underlined on its next line ("What's New in IDLE 3.13.0" over "======"),
+# as NEWS files, READMEs and RFCs write them; a line of such characters alone is a separator.
+_UNDERLINED = re.compile(r"^(.{1,200}?)\s+([=\-~*#^])\2{2,}$")
+_RULE = re.compile(r"^([=\-~*#^_])\1{2,}$")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
@@ -74,16 +78,35 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
 
     A scraped page often repeats its headline as the first body block; that repeat is dropped.
     """
-    blocks = split_blocks(text)
+    blocks = [b for b in split_blocks(text) if not _RULE.match(b)]
     if not blocks:
         raise ArticleError("The article is empty: there is no text to ask about.")
     title = fallback_title
-    if len(blocks) > 1 and _looks_like_title(blocks[0]):
-        title = clean_title_line(blocks[0])[:_MAX_TITLE_CHARS]
+    first = _underlined(blocks[0]) or blocks[0]
+    if len(blocks) > 1 and _looks_like_title(first):
+        title = clean_title_line(first)[:_MAX_TITLE_CHARS]
         blocks = blocks[1:]
         if len(blocks) > 1 and _same(blocks[0], title):
             blocks = blocks[1:]
-    return Article(title=title, paragraphs=tuple(blocks))
+    # Underlined headings are not paragraphs: like Markdown's, each is the context of the
+    # paragraphs under it (searched with them, shown beside their citations).
+    paragraphs, context, heading = [], [], ""
+    for block in blocks:
+        underlined = _underlined(block)
+        if underlined and len(blocks) > 1:
+            heading = underlined
+            continue
+        paragraphs.append(block)
+        context.append(heading)
+    if not paragraphs:
+        raise ArticleError("The article has only headings: there is no text to ask about.")
+    return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
+
+
+def _underlined(block: str) -> str:
+    """The heading text of a block that ends in an underline ("Usage ====="), else ""."""
+    match = _UNDERLINED.match(block)
+    return match.group(1) if match else ""
 
 
 def decode(data: bytes, name: str = "the file") -> str:

@@ -65,3 +65,20 @@ def test_binary_file_is_a_clear_error(tmp_path):
 def test_sentences_split_on_boundaries_but_not_abbreviations():
     assert split_sentences("Dr. Smith went to Washington. He left! Did he?") == [
         "Dr. Smith went to Washington.", "He left!", "Did he?"]
+
+
+def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraphs():
+    from qa.extract import extract
+
+    news = ("What's New in IDLE 3.13.0\n(since 3.12.0)\n=========================\n\n"
+            "gh-120083: Add an explicit black Hovertip foreground colour for recent macOS.\n\n"
+            "What's New in IDLE 3.8.0\n(since 3.7.0)\n=========================\n\n"
+            "bpo-17535: Add optional line numbers for IDLE editor windows.\n\n"
+            "----------\n\n"
+            "bpo-35196: Speed up squeezer line counting.\n")
+    article = extract("NEWS.txt", news.encode())
+    assert article.title == "What's New in IDLE 3.13.0 (since 3.12.0)"
+    assert article.paragraphs == ("gh-120083: Add an explicit black Hovertip foreground colour for recent macOS.",
+                                  "bpo-17535: Add optional line numbers for IDLE editor windows.",
+                                  "bpo-35196: Speed up squeezer line counting.")
+    assert article.context == ("", "What's New in IDLE 3.8.0 (since 3.7.0)", "What's New in IDLE 3.8.0 (since 3.7.0)")
