@@ -132,7 +132,7 @@ def _print_answer(ans: Answer, as_json: bool) -> None:
     print(ans.text)
     print(f"({ans.level}: {ans.probability:.0%} likely that the article answers this)")
     for c in ans.citations:
-        section = f" {c.section}" if c.section else ""
+        section = f" ({c.section})" if c.section else ""
         print(f"\n[¶{c.paragraph}]{section} score {c.score:.3f}{' (weak match)' if ans.abstained else ''}")
         print(f"  evidence: {' '.join(c.evidence)}")
 
