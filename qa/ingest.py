@@ -21,8 +21,8 @@ _SITE_SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[–—]\s+(?=[^–—]*$)")
 _MAX_TITLE_CHARS = 250
 # A plain-text heading underlined on its next line ("What's New in IDLE 3.13.0" over "======"),
 # as NEWS files, READMEs and RFCs write them; a line of such characters alone is a separator.
-_UNDERLINED = re.compile(r"^(.{1,200}?)\s+([=\-~*#^])\2{2,}$")
-_RULE = re.compile(r"^([=\-~*#^_])\1{2,}$")
+_RULE_LINE = re.compile(r"^([=\-~*#^_])\1{2,}$")
+_HEADING_LINES = 3
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
@@ -77,24 +77,24 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
     """Like article_from_text, but a short first block without final punctuation is the title.
 
     A scraped page often repeats its headline as the first body block; that repeat is dropped.
+    Underlined headings are not paragraphs: the first one before any text is the title, and
+    each later one, like a Markdown heading, is the context of the paragraphs under it
+    (searched with them, shown beside their citations).
     """
-    blocks = [b for b in split_blocks(text) if not _RULE.match(b)]
-    if not blocks:
+    items = _blocks_and_headings(text)
+    if not items:
         raise ArticleError("The article is empty: there is no text to ask about.")
     title = fallback_title
-    first = _underlined(blocks[0]) or blocks[0]
-    if len(blocks) > 1 and _looks_like_title(first):
+    first, first_is_heading = items[0]
+    if len(items) > 1 and (first_is_heading or _looks_like_title(first)):
         title = clean_title_line(first)[:_MAX_TITLE_CHARS]
-        blocks = blocks[1:]
-        if len(blocks) > 1 and _same(blocks[0], title):
-            blocks = blocks[1:]
-    # Underlined headings are not paragraphs: like Markdown's, each is the context of the
-    # paragraphs under it (searched with them, shown beside their citations).
+        items = items[1:]
+        if len(items) > 1 and _same(items[0][0], title):
+            items = items[1:]
     paragraphs, context, heading = [], [], ""
-    for block in blocks:
-        underlined = _underlined(block)
-        if underlined and len(blocks) > 1:
-            heading = underlined
+    for block, is_heading in items:
+        if is_heading:
+            heading = block
             continue
         paragraphs.append(block)
         context.append(heading)
@@ -103,10 +103,29 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
     return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
 
 
-def _underlined(block: str) -> str:
-    """The heading text of a block that ends in an underline ("Usage ====="), else ""."""
-    match = _UNDERLINED.match(block)
-    return match.group(1) if match else ""
+def _blocks_and_headings(text: str) -> list[tuple[str, bool]]:
+    """(text, is it a heading) for each blank-line-separated block, normalised. One to three
+    short lines over a line of =, -, ~ … are a heading, and what follows that line in the same
+    block is a block of its own ("What's New in IDLE 3.4.0?" / "=====" / "*Release date: …*");
+    a rule under a line that ends a sentence, or alone, is only a separator."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    out: list[tuple[str, bool]] = []
+    for raw in _BLOCK_SPLIT.split(text):
+        lines = raw.split("\n")
+        start = 0
+        for k, line in enumerate(lines):
+            if not _RULE_LINE.match(line.strip()):
+                continue
+            above = normalise(" ".join(lines[start:k]))
+            if above and (k - start > _HEADING_LINES or len(above) > 200 or above.endswith((".", ",", ";"))):
+                out.append((above, False))
+            elif above:
+                out.append((above, True))
+            start = k + 1
+        rest = normalise("\n".join(lines[start:]))
+        if rest:
+            out.append((rest, False))
+    return out
 
 
 def decode(data: bytes, name: str = "the file") -> str:

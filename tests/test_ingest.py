@@ -75,10 +75,15 @@ def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraph
             "What's New in IDLE 3.8.0\n(since 3.7.0)\n=========================\n\n"
             "bpo-17535: Add optional line numbers for IDLE editor windows.\n\n"
             "----------\n\n"
-            "bpo-35196: Speed up squeezer line counting.\n")
+            "bpo-35196: Speed up squeezer line counting.\n\n"
+            "What's New in IDLE 3.4.0?\n=========================\n*Release date: 2014-03-16*\n\n"
+            "Display the Python version on the title bar.\n-----\n")
     article = extract("NEWS.txt", news.encode())
     assert article.title == "What's New in IDLE 3.13.0 (since 3.12.0)"
     assert article.paragraphs == ("gh-120083: Add an explicit black Hovertip foreground colour for recent macOS.",
                                   "bpo-17535: Add optional line numbers for IDLE editor windows.",
-                                  "bpo-35196: Speed up squeezer line counting.")
-    assert article.context == ("", "What's New in IDLE 3.8.0 (since 3.7.0)", "What's New in IDLE 3.8.0 (since 3.7.0)")
+                                  "bpo-35196: Speed up squeezer line counting.",
+                                  "*Release date: 2014-03-16*",           # under its heading, in the same block
+                                  "Display the Python version on the title bar.")    # a sentence over a rule
+    idle38, idle34 = "What's New in IDLE 3.8.0 (since 3.7.0)", "What's New in IDLE 3.4.0?"
+    assert article.context == ("", idle38, idle38, idle34, idle34)
