@@ -4,7 +4,7 @@ they may not answer exactly, or a plain statement that the article does not cove
 from __future__ import annotations
 
 from .answerability import Level, Verdict
-from .records import Answer, Citation, Hit
+from .records import Answer, Article, Citation, Hit
 from .settings import Settings
 
 ABSTAIN_TEXT = ("The article does not seem to cover this. "
@@ -37,14 +37,14 @@ def _fragment(sentence: str) -> bool:
     return len(sentence.split()) <= _FRAGMENT_WORDS
 
 
-def compose(question: str, hits: list[Hit], paragraphs: tuple[str, ...], sentences: list[list[str]],
-            settings: Settings, verdict: Verdict, sections: tuple[str, ...] = ()) -> Answer:
+def compose(question: str, hits: list[Hit], article: Article, sentences: list[list[str]],
+            settings: Settings, verdict: Verdict) -> Answer:
     """The answer at the verdict's level: the evidence with [¶n] (answered), the same evidence
-    hedged (closest passage), or a plain "does not seem to cover this" (declined). `sections`:
-    each paragraph's heading trail (Article.context), carried by its citation."""
-    citations = [Citation(paragraph=h.index + 1, text=paragraphs[h.index], score=h.score,
+    hedged (closest passage), or a plain "does not seem to cover this" (declined). Each
+    citation carries its paragraph's section (the heading trail it falls under)."""
+    citations = [Citation(paragraph=h.index + 1, text=article.paragraphs[h.index], score=h.score,
                           evidence=evidence(h, sentences[h.index], settings.max_evidence, settings.evidence_margin),
-                          section=sections[h.index] if h.index < len(sections) else "") for h in hits]
+                          section=article.context_of(h.index)) for h in hits]
     level = verdict.level if hits else Level.DECLINED
     common = dict(question=question, citations=citations, probability=verdict.probability, level=level.value)
     if level is Level.DECLINED:

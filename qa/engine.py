@@ -101,8 +101,8 @@ class Document:
             verdict = model.verdict(lifted)
             if verdict.level is answerability.Level.ANSWERED and model.level(own) is answerability.Level.DECLINED:
                 verdict = answerability.Verdict(lifted, answerability.Level.CLOSEST)
-        answer = answering.compose(found.question, found.hits, self._index.article.paragraphs,
-                                   self._index.sentences, self._settings, verdict, self._index.article.context)
+        answer = answering.compose(found.question, found.hits, self._index.article, self._index.sentences,
+                                   self._settings, verdict)
         return replace(answer, context=found.context.text if found.context is not None else "",
                        context_weight=found.context_weight)
 

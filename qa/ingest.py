@@ -22,7 +22,8 @@ _MAX_TITLE_CHARS = 250
 # A plain-text heading underlined on its next line ("What's New in IDLE 3.13.0" over "======"),
 # as NEWS files, READMEs and RFCs write them; a line of such characters alone is a separator.
 _RULE_LINE = re.compile(r"^([=\-~*#^_])\1{2,}$")
-_HEADING_LINES = 3
+_HEADING_LINES = 3                 # at most this many lines over the rule,
+_HEADING_CHARS = 200               # and this many characters
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
@@ -46,8 +47,12 @@ def normalise(block: str) -> str:
 
 def split_blocks(text: str) -> list[str]:
     """Blank-line-separated blocks, whitespace normalised, empty blocks dropped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    return [b for b in (normalise(part) for part in _BLOCK_SPLIT.split(text)) if b]
+    return [b for b in (normalise(part) for part in _raw_blocks(text)) if b]
+
+
+def _raw_blocks(text: str) -> list[str]:
+    """Blank-line-separated blocks as written (Unix newlines, no byte-order mark)."""
+    return _BLOCK_SPLIT.split(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
 
 
 def clean_title_line(line: str) -> str:
@@ -108,19 +113,18 @@ def _blocks_and_headings(text: str) -> list[tuple[str, bool]]:
     short lines over a line of =, -, ~ … are a heading, and what follows that line in the same
     block is a block of its own ("What's New in IDLE 3.4.0?" / "=====" / "*Release date: …*");
     a rule under a line that ends a sentence, or alone, is only a separator."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     out: list[tuple[str, bool]] = []
-    for raw in _BLOCK_SPLIT.split(text):
+    for raw in _raw_blocks(text):
         lines = raw.split("\n")
         start = 0
         for k, line in enumerate(lines):
             if not _RULE_LINE.match(line.strip()):
                 continue
             above = normalise(" ".join(lines[start:k]))
-            if above and (k - start > _HEADING_LINES or len(above) > 200 or above.endswith((".", ",", ";"))):
-                out.append((above, False))
-            elif above:
-                out.append((above, True))
+            if above:
+                heading = k - start <= _HEADING_LINES and len(above) <= _HEADING_CHARS \
+                    and not above.endswith((".", ",", ";"))
+                out.append((above, heading))
             start = k + 1
         rest = normalise("\n".join(lines[start:]))
         if rest:
