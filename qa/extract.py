@@ -187,8 +187,12 @@ def _html(html: str, shown: str, stem: str) -> Article:
             context.append(_MARKERS.sub("", article.context[n]).strip() if article.context else "")
     if not paragraphs:
         raise ArticleError(f"{shown} has no readable main text.")
-    title = page_title(getattr(meta, "title", None) or article.title, getattr(meta, "sitename", None),
-                       getattr(meta, "author", None)) or stem
+    title, sitename = getattr(meta, "title", None) or article.title, getattr(meta, "sitename", None)
+    tag = _title_tag(cleaned)
+    if title and tag.casefold().endswith(title.casefold()) and tag[:len(tag) - len(title)].rstrip().endswith(_SEPARATORS):
+        # the <title> is "Chapter - Book" and the metadata's title is the book's (a menu's <h1>)
+        title, sitename = tag, title
+    title = page_title(title, sitename, getattr(meta, "author", None)) or stem
     if len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
         paragraphs, context = paragraphs[1:], context[1:]
     return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
@@ -306,12 +310,25 @@ def clean_paragraph(text: str) -> str:
     return text
 
 
+_TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_SEPARATORS = (" |", " -", " –", " —", " ::", " ·")
+
+
+def _title_tag(html: str) -> str:
+    """The text of the page's <title> ("" when it has none); a pattern, not a second parse of a
+    page that may be megabytes long."""
+    import html as entities
+
+    found = _TITLE_TAG.search(html)
+    return normalise(entities.unescape(re.sub(r"<[^>]*>", "", found.group(1)))) if found else ""
+
+
 def page_title(title: str, sitename: str | None, author: str | None) -> str:
     """The page's title without what follows the headline: " | Site", " - Site", " — Author"."""
     title = normalise(title or "")
     extras = {normalise(x).casefold() for x in (sitename, author) if x}
     while True:
-        head, sep, tail = max((title.rpartition(s) for s in (" | ", " - ", " – ", " — ", " :: ", " · ")),
+        head, sep, tail = max((title.rpartition(s + " ") for s in _SEPARATORS),
                               key=lambda parts: len(parts[0]))
         if not sep or not head.strip():
             return title
@@ -328,6 +345,10 @@ def page_title(title: str, sitename: str | None, author: str | None) -> str:
 # Tokens that close or open a container between an intro paragraph and the code it introduces.
 _BETWEEN_BLOCKS = frozenset(f"{kind}_{edge}" for kind in ("paragraph", "list_item", "bullet_list", "ordered_list",
                                                           "blockquote") for edge in ("open", "close"))
+_LIST_OPEN = ("bullet_list_open", "ordered_list_open")
+_LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
+JOINED_LIST_CHARS = 1200      # an intro and the list it introduces are one paragraph up to this length
+_ENDS_CLAUSE = re.compile(r"(?:[.!?:;,)\]\"'’”]|\b(?:and|or))$")
 
 
 def _markdown(source: str, stem: str) -> Article:
@@ -346,9 +367,16 @@ def _markdown(source: str, stem: str) -> Article:
     row: list[str] = []
     in_head = False
     introduces = False               # the last paragraph ends with ":" and nothing came after it yet
+    joined_list = 0                  # depth inside a list joined to its intro (0: none)
     for i, tok in enumerate(tokens):
         follows_intro = introduces
         introduces = introduces and tok.type in _BETWEEN_BLOCKS
+        if joined_list:
+            joined_list += (tok.type in _LIST_OPEN) - (tok.type in _LIST_CLOSE)
+        elif follows_intro and tok.type in _LIST_OPEN:
+            # "Keep these rules in mind:" and its bullet points are one paragraph: apart, the
+            # intro was cited without the rules, and each rule without what it is a rule of
+            joined_list = 1
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
         elif tok.type == "inline" and heading_level:
@@ -375,13 +403,18 @@ def _markdown(source: str, stem: str) -> Article:
             header = []
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
             text = "" if _in_page_link(tok) else _inline_text(tok)
-            if text:
+            if text and joined_list and len(paragraphs[-1]) + len(text) < JOINED_LIST_CHARS:
+                paragraphs[-1] = _join_item(paragraphs[-1], text)
+            elif text:
+                joined_list = 0                      # past the length limit: the rest as they are
                 paragraphs.append(text)
                 context.append(" › ".join(t for _, t in trail))
                 introduces = text.endswith(":")
         elif tok.type in ("fence", "code_block") and tok.content.strip():
             code = normalise(tok.content)
-            if follows_intro:
+            if joined_list and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
+                paragraphs[-1] = f"{paragraphs[-1]} {code}"
+            elif follows_intro:
                 # "Update Homebrew and install pyenv:" and its commands are one paragraph: apart,
                 # the intro was cited without what it introduces, and the code without what it does
                 paragraphs[-1] = f"{paragraphs[-1]} {code}"
@@ -390,6 +423,14 @@ def _markdown(source: str, stem: str) -> Article:
                 context.append(" › ".join(t for _, t in trail))
     return Article(title=title or stem, paragraphs=tuple(paragraphs),
                    context=tuple(context) if any(context) else ())
+
+
+def _join_item(paragraph: str, item: str) -> str:
+    """A list item added to the paragraph that introduces its list: items that do not end a
+    clause are kept apart by a semicolon ("Supported shells: Bash; Zsh")."""
+    if _ENDS_CLAUSE.search(paragraph):
+        return f"{paragraph} {item}"
+    return f"{paragraph}; {item}"
 
 
 def _in_page_link(token) -> bool:

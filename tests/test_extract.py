@@ -365,3 +365,52 @@ def test_reference_web_pages_read_close_to_a_reference_reader_without_apparatus(
     assert sum(r.f1 for r in results) / len(results) >= 0.95, [(r.name, r.f1) for r in results]
     for r in results:
         assert not (r.junk["reference"] or r.junk["table-row"] or r.junk["edit-link"] or r.junk["marker"]), r
+
+
+def test_book_page_title_is_the_chapter_not_the_book():
+    # mdBook (the Rust book on this machine): a menu <h1> holds the book's name, which trafilatura
+    # takes for the title; the <title> says "Chapter - Book"
+    page = ("<html><head><title>What is Ownership? - The Harbour Handbook</title></head><body>"
+            '<div class="menu-bar"><h1 class="menu-title">The Harbour Handbook</h1></div><main>'
+            "<h1>What Is Ownership?</h1>"
+            "<p>Every boat moored in the harbour has exactly one registered owner at any time.</p>"
+            "<p>When the owner sells the boat, the mooring passes to the buyer with it.</p></main></body></html>")
+    article = extract("ownership.html", page.encode())
+    assert article.title == "What is Ownership?"
+    assert article.paragraphs[0].startswith("Every boat moored")
+
+
+def test_a_list_after_an_intro_ending_with_a_colon_is_one_paragraph_with_it():
+    source = """# Rules
+
+Keep these rules in mind as we work through the examples:
+
+- Each boat has an owner.
+- There can only be one owner at a time.
+- When the owner leaves, the mooring is freed
+
+Supported shells:
+
+1. Bash
+2. Zsh
+
+A list with no intro stays as it is.
+
+- first item here.
+- second item here.
+"""
+    article = extract("rules.md", source.encode())
+    assert article.paragraphs == (
+        "Keep these rules in mind as we work through the examples: Each boat has an owner. "
+        "There can only be one owner at a time. When the owner leaves, the mooring is freed",
+        "Supported shells: Bash; Zsh",
+        "A list with no intro stays as it is.", "first item here.", "second item here.")
+
+
+def test_a_long_list_after_an_intro_is_joined_only_up_to_a_paragraph_s_length():
+    items = "\n".join(f"- Item number {i} of the inventory lists a different kind of rope, net or hook."
+                      for i in range(40))
+    article = extract("inventory.md", f"# Stores\n\nThe stores hold:\n\n{items}\n".encode())
+    assert article.paragraphs[0].startswith("The stores hold: Item number 0 of the inventory")
+    assert all(len(p) <= 1200 for p in article.paragraphs)
+    assert " ".join(article.paragraphs).count("Item number") == 40
