@@ -32,6 +32,9 @@ POINTERS = frozenset("""it its it's itself they them their theirs themselves he 
 herself this that these those there then such former latter same one ones""".split())
 # Openings that continue the previous question.
 CONTINUATIONS = ("and ", "also ", "what about ", "how about ", "what else", "and?", "but ")
+# "this article", "this book": the question is about the document itself, not the last answer.
+_ABOUT_DOCUMENT = re.compile(r"\bthis (?:article|book|page|chapter|paper|document|text|post|story|essay|guide|"
+                             r"report|manual|blog|website|site|piece|file)\b")
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -41,11 +44,15 @@ class Signals:
     continuation: bool         # opens with "and", "what about", …
     content_terms: int         # words left after stopwords (BM25's analyser)
     known_terms: int = -1      # how many of them the article holds (-1: not looked up)
+    about_document: bool = False   # names the document itself ("Who wrote this article?")
 
     def dependent(self, elliptic_terms: int = 1) -> bool:
         """Points back, continues, or says too little to stand alone (elliptic). An elliptic
         question none of whose words the article holds ("What is the capital of Peru?" in a chat
-        about a paper) is a new question, not a follow-up: it is searched, and declined, alone."""
+        about a paper) is a new question, not a follow-up: it is searched, and declined, alone; so
+        is one about the document itself ("Who is the author of this book?")."""
+        if self.about_document and not self.continuation:
+            return False
         if self.pointer or self.continuation:
             return True
         return self.content_terms <= elliptic_terms and not (self.content_terms > 0 and self.known_terms == 0)
@@ -56,7 +63,8 @@ def signals(question: str, content_terms: list[str], known_terms: int = -1) -> S
     words = _WORD.findall(text)
     pointer = next((w for w in words if w in POINTERS), None)
     return Signals(pointer=pointer, continuation=text.startswith(CONTINUATIONS),
-                   content_terms=len(content_terms), known_terms=known_terms)
+                   content_terms=len(content_terms), known_terms=known_terms,
+                   about_document=bool(_ABOUT_DOCUMENT.search(text)))
 
 
 def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1) -> float:

@@ -43,7 +43,9 @@ def test_the_less_a_follow_up_says_the_more_the_chat_weighs(question, weight):
 @pytest.mark.parametrize("question,leans", [
     ("When did she step down?", True), ("And how long is it?", True), ("What about the harbour?", True),
     ("Length?", True), ("How many ships did they lose there?", True), ("Who paid for the repairs?", True),
-    ("Who founded the Lindau glassworks?", False), ("When was the town hall rebuilt after the fire?", False)])
+    ("Who founded the Lindau glassworks?", False), ("When was the town hall rebuilt after the fire?", False),
+    ("Who is the author of this book?", False), ("Who wrote this article?", False),
+    ("And who wrote this article?", True)])
 def test_the_rule_sees_questions_that_lean_on_the_chat(question, leans):
     assert signals(question, tokenize([question])[0]).dependent(S.followup_elliptic_terms) is leans
 
@@ -86,6 +88,13 @@ def test_an_off_topic_question_mid_chat_is_declined_not_lifted_by_the_chat(city)
     history = ["Who founded the glassworks?", "When did she step down?"]
     answer = city.ask("What is the capital of Peru?", history=history)
     assert answer.abstained and answer.context_weight == 0 and not answer.context
+
+
+def test_a_question_about_the_document_itself_mid_chat_is_searched_alone(city):
+    history = ["Who founded the glassworks?", "When did she step down?"]
+    answer = city.ask("Who is the author of this article?", history=history)
+    assert answer.context_weight == 0 and not answer.context
+    assert answer.abstained
 
 
 def test_held_out_follow_ups_are_found_better_with_the_chat_than_without(engine):
