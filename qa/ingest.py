@@ -24,6 +24,15 @@ _MAX_TITLE_CHARS = 250
 _RULE_LINE = re.compile(r"^([=\-~*#^_])\1{2,}$")
 _HEADING_LINES = 3                 # at most this many lines over the rule,
 _HEADING_CHARS = 200               # and this many characters
+# One paragraph per line: at least 40% of a block's lines longer than a wrapped line, 3 in 4 of
+# them ending a sentence, and at most a quarter of the lines cut mid-sentence past a heading's
+# length (set by reading texts, not fitted).
+_LONG_LINE = 80
+_SHORT_LINE = 60
+_LONG_SHARE = 0.4
+_ENDED_SHARE = 0.75
+_CUT_SHARE = 0.25
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
@@ -51,8 +60,30 @@ def split_blocks(text: str) -> list[str]:
 
 
 def _raw_blocks(text: str) -> list[str]:
-    """Blank-line-separated blocks as written (Unix newlines, no byte-order mark)."""
-    return _BLOCK_SPLIT.split(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+    """Blank-line-separated blocks as written (Unix newlines, no byte-order mark); a block
+    written one paragraph per line is a block per line."""
+    blocks = _BLOCK_SPLIT.split(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+    return [part for block in blocks for part in (block.split("\n") if _paragraph_per_line(block) else [block])]
+
+
+def _paragraph_per_line(block: str) -> bool:
+    """Text copied from a word processor or a web page, or saved by many editors, puts each
+    paragraph on one line with no blank line between them: then the lines are long (a wrapped
+    text's lines are not: 60 to 80 characters), and the long ones end a sentence (a wrapped
+    line rarely does). Read as wrapped lines, a whole article was one paragraph, title and all."""
+    raw = [line for line in block.split("\n") if line.strip()]
+    lines = [line.strip() for line in raw]
+    if len(lines) < 2 or any(_RULE_LINE.match(line) for line in lines):
+        return False
+    indent = [len(line) - len(line.lstrip()) for line in raw]
+    if max(indent[1:]) > indent[0]:          # a hanging indent: a list item wrapped under its bullet
+        return False
+    long = [line for line in lines if len(line) > _LONG_LINE]
+    ended = sum(bool(_SENTENCE_END.search(line)) for line in long)     # code's long lines do not end so
+    # a line cut mid-sentence past a heading's length: what a wrapped paragraph is made of
+    cut = sum(len(line) > _SHORT_LINE and not _SENTENCE_END.search(line) for line in lines[:-1])
+    return (len(long) >= _LONG_SHARE * len(lines) and ended >= _ENDED_SHARE * len(long)
+            and cut <= _CUT_SHARE * (len(lines) - 1))
 
 
 def clean_title_line(line: str) -> str:

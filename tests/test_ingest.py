@@ -87,3 +87,30 @@ def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraph
                                   "Display the Python version on the title bar.")    # a sentence over a rule
     idle38, idle34 = "What's New in IDLE 3.8.0 (since 3.7.0)", "What's New in IDLE 3.4.0?"
     assert article.context == ("", idle38, idle38, idle34, idle34)
+
+
+def test_text_written_one_paragraph_per_line_has_a_paragraph_per_line():
+    # what a word processor or a browser's copy gives, and what many editors save: no blank lines
+    text = ("Storm floods harbour town\n"
+            "Two trawlers sank at their moorings when the storm surge reached the harbour on Sunday night. "
+            "The harbour master said it was the highest surge since 1953.\n"
+            "The Anchor Inn on Quay Street was flooded to a depth of a metre and will stay closed for months.\n"
+            "The council has promised a new sea wall, to be started in March at a cost of four million pounds.\n")
+    document = article_from_document_text(text)
+    assert document.title == "Storm floods harbour town"
+    assert [p[:12] for p in document.paragraphs] == ["Two trawlers", "The Anchor I", "The council "]
+    assert len(article_from_text(text).paragraphs) == 4
+
+
+def test_wrapped_lines_and_code_stay_one_paragraph_even_when_a_line_is_long():
+    # requests' quickstart: a wrapped paragraph whose second line is long with links and ends it
+    wrapped = ("The br transfer-encoding is automatically decoded for you if a Brotli library\n"
+               "like brotli <https://pypi.org/project/brotli> or brotlicffi <https://pypi.org/project/brotlicffi> "
+               "is installed.")
+    command = ("aws emr create-cluster \\\n    --release-label emr-5.14.0 \\\n"
+               "    --ec2-attributes InstanceProfile=EMR_EC2_DefaultRole,SubnetIds=['subnet-ab12345c','subnet-de67890f'] \\\n"
+               "    --instance-groups InstanceGroupType=MASTER,InstanceCount=1,InstanceType=m4.large InstanceGroupType=CORE")
+    # IDLE's NEWS: a list item wrapped under its bullet, its first line ending a sentence
+    item = ("- Issue #21192: Idle editor. When a file is run, put its name in the restart bar.\n"
+            "  Do not print false prompts. Original patch by Adnan Umer.")
+    assert len(article_from_text(f"{wrapped}\n\n{command}\n\n{item}").paragraphs) == 3
