@@ -73,7 +73,7 @@ def _paragraph_per_line(block: str) -> bool:
     line rarely does). Read as wrapped lines, a whole article was one paragraph, title and all."""
     raw = [line for line in block.split("\n") if line.strip()]
     lines = [line.strip() for line in raw]
-    if len(lines) < 2 or any(_RULE_LINE.match(line) for line in lines):
+    if len(lines) < 3 or any(_RULE_LINE.match(line) for line in lines):   # two lines: too little to tell
         return False
     indent = [len(line) - len(line.lstrip()) for line in raw]
     if max(indent[1:]) > indent[0]:          # a hanging indent: a list item wrapped under its bullet
