@@ -30,7 +30,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from .errors import QAError
 from .lexical import tokenize
@@ -40,8 +39,6 @@ MODEL_PATH = Path(__file__).resolve().parent / "data" / "answerability.json"
 
 KERNELS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3)     # K-NRM kernel centres (sigma 0.1)
 _SIGMA = 0.1
-_STOP = frozenset(STOPWORDS_EN_PLUS) | {"'s", "s", "did", "does", "do"}
-_WORDLIKE = re.compile(r"^[a-z0-9][a-z0-9'\-]*$")
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
 _MONTH = re.compile(r"\b(jan(uary)?|feb(ruary)?|march|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|"
                     r"oct(ober)?|nov(ember)?|dec(ember)?|century|centuries|decade|bc|ad|today|yesterday|"
@@ -109,7 +106,7 @@ def features(retriever: Retriever, query: Query, ranking: Ranking, evidence_sent
                    missing_idf_max=float(idf[~present].max(initial=0.0)))
 
     # Word-level alignment of the question's content words with the paragraph and the sentence.
-    content, word_idf = _content_words(query, lexical, index.size)
+    content, word_idf = _content_words(query, lexical)
     sims, column_sentence = retriever.token_similarities(query, top)
     if len(content) and sims.size:
         best = sims.max(axis=1)
@@ -159,16 +156,13 @@ def features(retriever: Retriever, query: Query, ranking: Ranking, evidence_sent
     return np.array([out[name] for name in FEATURES], dtype=np.float64)
 
 
-def _content_words(query: Query, lexical, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _content_words(query: Query, lexical) -> tuple[np.ndarray, np.ndarray]:
     """Indices (into query.words) of the question's content words, and each one's IDF in the article."""
     if query.word_of is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    chosen = [i for i, w in enumerate(query.words) if _WORDLIKE.match(w) and w not in _STOP]
-    if not chosen:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    stems = tokenize([query.words[i] for i in chosen])
-    df = np.array([lexical.document_frequency(s).max(initial=0) if s else n for s in stems], dtype=np.float64)
-    return np.array(chosen, dtype=np.int64), np.log1p((n - df + 0.5) / (df + 0.5))
+    idf = lexical.word_idf(query.words)
+    chosen = np.flatnonzero(~np.isnan(idf))
+    return chosen.astype(np.int64), idf[chosen]
 
 
 def _new_capital(sentence: str, question: str) -> bool:

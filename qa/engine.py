@@ -29,7 +29,7 @@ from .library import Entry, Library, valid_id
 from .recent import Recent
 from .records import Answer, Article, Hit
 from .lexical import TOKENIZER, tokenize
-from .retrieve import Query, Ranker, Retriever, ranker_of
+from .retrieve import Query, Ranker, Retriever, ranker_of, token_weights
 from .settings import DEFAULT_ARTICLE, Settings
 from .threads import limit_numeric_threads
 
@@ -146,8 +146,9 @@ class Document:
         if cached is not None:
             return cached
         encoded, words, word_of = self._embedder.encode_question(question)
-        query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0], words,
-                      word_of[:len(encoded.rows)])
+        word_of = word_of[:len(encoded.rows)]
+        weights = token_weights(self._index.lexical.word_idf(words), word_of, self._settings.late_function_word_share)
+        query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0], words, word_of, weights)
         self._queries.put(question, query)
         return query
 

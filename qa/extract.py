@@ -189,7 +189,8 @@ def _html(html: str, shown: str, stem: str) -> Article:
         raise ArticleError(f"{shown} has no readable main text.")
     title, sitename = getattr(meta, "title", None) or article.title, getattr(meta, "sitename", None)
     tag = _title_tag(cleaned)
-    if title and tag.casefold().endswith(title.casefold()) and tag[:len(tag) - len(title)].rstrip().endswith(_SEPARATORS):
+    before = tag[:len(tag) - len(title)].rstrip() if title and tag.casefold().endswith(title.casefold()) else ""
+    if before.endswith(_SEPARATORS):
         # the <title> is "Chapter - Book" and the metadata's title is the book's (a menu's <h1>)
         title, sitename = tag, title
     title = page_title(title, sitename, getattr(meta, "author", None)) or stem

@@ -33,6 +33,13 @@ def _stemmer():
 TOKENIZER = "bm25s/en_plus-stopwords/snowball-english"
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")          # bm25s's (scikit-learn's) default token pattern
 _STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+# A question's function words (BM25's stopwords and a few more) and what counts as a word at all.
+FUNCTION_WORDS = _STOPWORDS | {"'s", "s", "did", "does", "do"}
+WORDLIKE = re.compile(r"^[a-z0-9][a-z0-9'\-]*$")
+
+
+def is_content_word(word: str) -> bool:
+    return bool(WORDLIKE.match(word)) and word not in FUNCTION_WORDS
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
@@ -93,6 +100,18 @@ class Lexical:
         ids = [self.bm25.vocab_dict.get(t) for t in terms]
         return np.array([0 if i is None or i + 1 >= len(indptr) else int(indptr[i + 1] - indptr[i]) for i in ids],
                         dtype=np.int64)
+
+    def word_idf(self, words: "list[str] | tuple[str, ...]") -> np.ndarray:
+        """Each word's rarity in the article, log(1 + (n - df + 0.5) / (df + 0.5)), df of its
+        commonest stem (a word no paragraph holds is rarest of all); NaN for a function word or
+        punctuation."""
+        out = np.full(len(words), np.nan)
+        chosen = [i for i, w in enumerate(words) if is_content_word(w)]
+        if chosen:
+            stems = tokenize([words[i] for i in chosen])
+            df = np.array([self.document_frequency(s).max(initial=0) if s else self.n for s in stems], dtype=np.float64)
+            out[chosen] = np.log1p((self.n - df + 0.5) / (df + 0.5))
+        return out
 
     def present(self, terms: list[str], index: int) -> np.ndarray:
         """For each term, whether text `index` holds it."""

@@ -5,8 +5,9 @@ The shipped method ("hybrid") has two stages:
    with its best sentence cosine (the second lets one answering sentence carry a long
    paragraph); lexical is BM25 divided by the article's best BM25 for the question.
 2. Rerank: late interaction (ColBERT-style MaxSim) over the model's own contextual token
-   vectors — for each question token, its best match among the paragraph's tokens, averaged —
-   plus small shares of the dense and lexical scores. It sees every word of every sentence,
+   vectors — for each question token, its best match among the paragraph's tokens, averaged
+   with a weight per question word by its rarity in the article (token_weights) — plus small
+   shares of the dense and lexical scores. It sees every word of every sentence,
    so it catches a single answering phrase that pooled vectors blur.
 "dense" and "bm25" are the single signals (a `Ranker`), kept for the evaluation's side-by-side table.
 Both stages are written once and applied alike to the question and to the conversation a
@@ -57,6 +58,22 @@ class Query:
     terms: list[str]             # lexical terms (stemmed, stopwords dropped), tokenized once
     words: tuple[str, ...] = ()  # the word each row of `tokens` belongs to (lower-cased)
     word_of: np.ndarray | None = None   # int per row of `tokens`: index into `words`
+    weights: np.ndarray | None = None   # per row of `tokens`, summing to 1: its share of late
+                                        # interaction (token_weights); None: an equal share each
+
+
+def token_weights(idf: np.ndarray, word_of: np.ndarray, function_share: float) -> np.ndarray:
+    """Each word piece's share of late interaction: every word gets a share by its rarity in the
+    article (`idf`, NaN for a function word, which gets `function_share` x the content words'
+    mean), split evenly among its pieces. Averaged over pieces, a name the tokenizer cuts in three
+    ("Kel", "##der", "##by") counted three times, and the article's own subject, found in most
+    paragraphs, outweighed the date or number that tells them apart."""
+    content = ~np.isnan(idf)
+    base = float(idf[content].mean()) if content.any() else 1.0
+    per_word = np.maximum(np.where(content, idf, function_share * base), 1e-6)
+    pieces = np.bincount(word_of, minlength=len(idf))
+    per_piece = per_word[word_of] / pieces[word_of]
+    return per_piece / per_piece.sum()
 
 
 @dataclass(frozen=True)
@@ -142,7 +159,8 @@ class Retriever:
         return scores / top if top > 0 else scores
 
     def late_interaction(self, query: Query, paragraphs: np.ndarray) -> np.ndarray:
-        """MaxSim of the question's tokens against each given paragraph's tokens, averaged."""
+        """MaxSim of the question's tokens against each given paragraph's tokens, averaged with
+        the query's weights (token_weights)."""
         starts, ends = self._token_start[paragraphs], self._token_start[paragraphs + 1]
         lengths = ends - starts
         out = np.zeros(len(paragraphs), dtype=np.float32)
@@ -164,7 +182,8 @@ class Retriever:
         else:
             sims = np.concatenate([query.tokens @ kept[p].T for p in chosen], axis=1)
         offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
-        out[has] = np.maximum.reduceat(sims, offsets, axis=1).mean(axis=0)
+        best = np.maximum.reduceat(sims, offsets, axis=1)                 # (question tokens, paragraphs)
+        out[has] = best.mean(axis=0) if query.weights is None else query.weights @ best
         return out
 
     # --- ranking --------------------------------------------------------------------------

@@ -41,8 +41,10 @@ class Settings:
     sentence_weight: float = 0.7   # dense score = 0.3 * best paragraph/window + 0.7 * best sentence cosine
     lexical_weight: float = 0.3    # candidates: dense + 0.3 * BM25 / best BM25 in the article
     rerank_depth: Positive = 10         # candidates reranked by late interaction (20 gave the same R@1)
-    rerank_dense_weight: float = 0.15    # rerank score = MaxSim + 0.15 * dense + 0.1 * lexical
-    rerank_lexical_weight: float = 0.1
+    rerank_dense_weight: float = 0.1     # rerank score = MaxSim + 0.1 * dense + 0.05 * lexical
+    rerank_lexical_weight: float = 0.05
+    late_function_word_share: float = 0.5   # MaxSim weighs each question word by its rarity in the
+                                            # article; a function word by this share of the mean
     evidence_late_weight: float = 1.0    # sentence evidence score = cosine + 1.0 * sentence MaxSim
     evidence_margin: float = 0.2   # runner-up sentences this close to the best are evidence too
     max_question_chars: Positive = 2000

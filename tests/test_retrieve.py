@@ -110,3 +110,28 @@ def test_our_tokenizer_gives_exactly_what_bm25s_tokenize_gives():
     texts += ["", "   ", "a I", "Ünïcödé naïve café — 1,000 km² x²", "it's O'Neill's 3rd-place", "日本語のテキスト", "ΑΒΓ δέλτα"]
     expected = bm25s.tokenize(texts, stopwords=STOPWORDS_EN_PLUS, stemmer=_stemmer(), return_ids=False, show_progress=False)
     assert tokenize(texts) == expected
+
+
+def test_token_weights_share_a_word_among_its_pieces_and_weigh_rare_words_more():
+    import numpy as np
+
+    from qa.retrieve import token_weights
+
+    # "what happened in kelderby ?": "kelderby" is cut in three pieces; "happened" is rarer
+    idf = np.array([np.nan, 2.0, np.nan, 0.5, np.nan])
+    word_of = np.array([0, 1, 2, 3, 3, 3, 4])
+    w = token_weights(idf, word_of, function_share=0.5)
+    assert w.sum() == pytest.approx(1.0)
+    assert w[3] + w[4] + w[5] == pytest.approx(w[1] * 0.5 / 2.0)        # the name weighs as one word
+    assert w[0] == w[2] == w[6] == pytest.approx(w[1] * 0.5 * 1.25 / 2.0)   # half the mean content word
+
+
+def test_a_date_tells_paragraphs_apart_that_all_name_the_town(fresh_engine):
+    # every paragraph names the town, cut by the tokenizer into several pieces; only the date
+    # tells them apart (written here; no evaluation set holds it)
+    doc = fresh_engine.open_text(
+        "Wexcombe has flooded often. The worst flood in Wexcombe came in March 1947, when the square was cut off.\n\n"
+        "In October 2019 the river rose again, and sandbags were handed out to two hundred homes.\n\n"
+        "Wexcombe council met in Wexcombe town hall to discuss a barrier for Wexcombe.\n\n"
+        "The Wexcombe flood barrier will cost six million pounds and take two years to build.")
+    assert doc.ask("What happened in Wexcombe in October 2019?").citations[0].paragraph == 2
