@@ -193,6 +193,11 @@ def _html(html: str, shown: str, stem: str) -> Article:
     if before.endswith(_SEPARATORS):
         # the <title> is "Chapter - Book" and the metadata's title is the book's (a menu's <h1>)
         title, sitename = tag, title
+    elif tag and title and title.casefold() not in markdown.casefold() \
+            and page_title(tag, sitename, None).casefold() in markdown.casefold():
+        # the metadata took a heading from outside the main text (a help dialog's "Keyboard
+        # shortcuts" on a book printed as one page); the <title> names what the text holds
+        title = tag
     title = page_title(title, sitename, getattr(meta, "author", None)) or stem
     if len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
         paragraphs, context = paragraphs[1:], context[1:]

@@ -414,3 +414,19 @@ def test_a_long_list_after_an_intro_is_joined_only_up_to_a_paragraph_s_length():
     assert article.paragraphs[0].startswith("The stores hold: Item number 0 of the inventory")
     assert all(len(p) <= 1200 for p in article.paragraphs)
     assert " ".join(article.paragraphs).count("Item number") == 40
+
+
+def test_a_heading_from_outside_the_main_text_is_not_the_title():
+    # the Rust book printed as one page: trafilatura's metadata took the help dialog's heading
+    page = ("<html><head><title>The Harbour Handbook</title></head><body>"
+            '<div id="mdbook-help-container"><div id="mdbook-help-popup">'
+            '<h2 class="mdbook-help-title">Keyboard shortcuts</h2>'
+            "<div><p>Press <kbd>←</kbd> or <kbd>→</kbd> to navigate between chapters</p></div></div></div>"
+            '<div class="menu-bar"><h1 class="menu-title">The Harbour Handbook</h1></div><main>'
+            '<h1 id="the-harbour-handbook">The Harbour Handbook</h1>'
+            "<p>Every boat moored in the harbour has exactly one registered owner at any time.</p>"
+            '<h1 id="moorings">Moorings</h1>'
+            "<p>When the owner sells the boat, the mooring passes to the buyer with it.</p></main></body></html>")
+    article = extract("print.html", page.encode())
+    assert article.title == "The Harbour Handbook"
+    assert article.paragraphs[0].startswith("Every boat moored")
