@@ -77,3 +77,14 @@ def test_fitting_exports_trees_that_reproduce_scikit_learn(engine, tmp_path):
 
 def test_the_model_file_is_part_of_the_package():
     assert MODEL_PATH.exists() and MODEL_PATH.parent.name == "data"
+
+
+def test_the_report_splits_answerable_declines_by_whether_the_article_has_squad2_questions():
+    kind = np.array(["own", "own", "impossible", "own", "own", "foreign"])
+    group = np.array(["A", "A", "A", "B", "B", "B"])
+    cases = fit.Cases(np.zeros((6, len(FEATURES))), kind != "impossible", group, kind, kind == "own")
+    p = np.array([0.05, 0.9, 0.05, 0.9, 0.9, 0.05])              # one of A's two answerable declined
+    figures = fit.summary(cases, p, answer_at=0.5, decline_below=0.1)
+    assert figures["own_squad2_articles"] == {"questions": 2, "declined": 50.0}
+    assert figures["own_other_articles"] == {"questions": 2, "declined": 0.0}
+    assert "50.00% of 2 on the SQuAD 2.0 articles" in fit.report(cases, p, 0.5, 0.1)
