@@ -214,7 +214,7 @@ class Engine:
         return self._add(article, "pasted", progress)
 
     def open_upload(self, name: str, data: bytes, progress: Progress | None = None) -> Document:
-        """An uploaded file (.txt, .md, .html/.htm, .pdf, by its name); stored under a safe id."""
+        """An uploaded file (.txt, .md, .html/.htm, .pdf, .docx, by its name); stored under a safe id."""
         article = extract(name, data)
         return self._add(article, f"uploaded {display_name(name) or 'file'}", progress)
 

@@ -1,4 +1,4 @@
-"""File bytes in, Article out, for every format the app accepts: .txt, .md, .html/.htm, .pdf.
+"""File bytes in, Article out, for every format the app accepts: .txt, .md, .html/.htm, .pdf, .docx.
 
 Each format's text comes from a well-kept library (trafilatura for HTML main text, pdfminer.six
 for PDF layout, markdown-it-py for Markdown structure); this module only turns their output into
@@ -23,7 +23,8 @@ MAX_PARAGRAPH_CHARS = 5_000   # (SQuAD contexts reach 4,063) a longer paragraph 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")   # what the app offers to upload
+WORD_SUFFIXES = (".docx",)
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")   # what the app offers to upload
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
@@ -44,10 +45,12 @@ def extract(name: str, data: bytes) -> Article:
     check_size(len(data), shown)
     if not data.strip():
         raise ArticleError(f"{shown} is empty: there is no text to ask about.")
-    if data.startswith(_ZIP_MAGIC):
-        raise ArticleError(f"{shown} is a ZIP archive, not an article. Unpack it and add the file inside.")
     suffix = suffix_of(name)
     stem = PurePosixPath(shown).stem if shown != "the file" else ""
+    if suffix in WORD_SUFFIXES:                  # a .docx file is a ZIP archive of XML parts
+        return check_article(_word(data, shown, stem), shown)
+    if data.startswith(_ZIP_MAGIC):
+        raise ArticleError(f"{shown} is a ZIP archive, not an article. Unpack it and add the file inside.")
     if suffix in PDF_SUFFIXES:
         article = _pdf(data, shown, stem)
     elif suffix in HTML_SUFFIXES:
@@ -410,7 +413,7 @@ def _markdown(source: str, stem: str) -> Article:
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
             text = "" if _in_page_link(tok) else _inline_text(tok)
             if text and joined_list and len(paragraphs[-1]) + len(text) < JOINED_LIST_CHARS:
-                paragraphs[-1] = _join_item(paragraphs[-1], text)
+                paragraphs[-1] = join_item(paragraphs[-1], text)
             elif text:
                 joined_list = 0                      # past the length limit: the rest as they are
                 paragraphs.append(text)
@@ -431,7 +434,7 @@ def _markdown(source: str, stem: str) -> Article:
                    context=tuple(context) if any(context) else ())
 
 
-def _join_item(paragraph: str, item: str) -> str:
+def join_item(paragraph: str, item: str) -> str:
     """A list item added to the paragraph that introduces its list: items that do not end a
     clause are kept apart by a semicolon ("Supported shells: Bash; Zsh")."""
     if _ENDS_CLAUSE.search(paragraph):
@@ -465,6 +468,13 @@ def _inline_text(token) -> str:
 
 
 # --- PDF ---------------------------------------------------------------------------------
+
+def _word(data: bytes, shown: str, stem: str) -> Article:
+    """Paragraphs, headings, lists and tables in body order (qa/word.py)."""
+    from .word import read
+
+    return read(data, shown, stem)
+
 
 def _pdf(data: bytes, shown: str, stem: str) -> Article:
     """Layout-aware: columns in reading order, paragraphs rebuilt (qa/pdf.py)."""

@@ -7,6 +7,7 @@ from fpdf import FPDF
 
 from pathlib import Path
 
+from qa import QAError
 from qa.extract import display_name, extract, read_file
 from qa.pdf import Box, Line, drop_references, merge_flow, paragraphs_of
 
@@ -430,3 +431,67 @@ def test_a_heading_from_outside_the_main_text_is_not_the_title():
     article = extract("print.html", page.encode())
     assert article.title == "The Harbour Handbook"
     assert article.paragraphs[0].startswith("Every boat moored")
+
+
+def _word_document() -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Harbour Report 2026", style="Title")
+    document.add_paragraph("The harbour handled more boats this year than in any year before.")
+    document.add_heading("Moorings", level=1)
+    document.add_paragraph("Every mooring is let for a year at a time. The rules for owners are:")
+    document.add_paragraph("Each boat has one registered owner.", style="List Bullet")
+    document.add_paragraph("A mooring passes to the buyer when the boat is sold.", style="List Bullet")
+    document.add_heading("Fees", level=2)
+    table = document.add_table(rows=3, cols=2)
+    for row, cells in zip(table.rows, [("Boat length", "Yearly fee"), ("Under 8 m", "£900"), ("8 m and over", "£1,400")]):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    document.add_paragraph("Fees are paid in advance at the harbour office.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_word_documents_read_title_sections_lists_and_tables_in_order():
+    article = extract("report.docx", _word_document())
+    assert article.title == "Harbour Report 2026"
+    assert article.paragraphs == (
+        "The harbour handled more boats this year than in any year before.",
+        "Every mooring is let for a year at a time. The rules for owners are: Each boat has one registered "
+        "owner. A mooring passes to the buyer when the boat is sold.",
+        "Boat length: Under 8 m; Yearly fee: £900",
+        "Boat length: 8 m and over; Yearly fee: £1,400",
+        "Fees are paid in advance at the harbour office.")
+    assert article.context == ("", "Moorings", "Moorings › Fees", "Moorings › Fees", "Moorings › Fees")
+
+
+def test_a_damaged_word_document_is_a_clear_error_and_other_zips_still_say_unpack():
+    data = _word_document()
+    with pytest.raises(QAError, match="not a Word document that can be read"):
+        extract("report.docx", data[: len(data) // 2])
+    with pytest.raises(QAError, match="ZIP archive"):
+        extract("report.zip", data)
+
+
+def test_damaged_word_documents_give_clear_errors_never_a_library_s_exception(monkeypatch):
+    # python-docx, zipfile, zlib and lxml each raise their own errors on damaged bytes
+    import random
+
+    data, rng = _word_document(), random.Random(7)
+    for _ in range(60):
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 10, 50])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            extract("report.docx", bytes(damaged))
+        except QAError:
+            pass
+    import qa.word
+
+    monkeypatch.setattr(qa.word, "MAX_UNPACKED_BYTES", 1000)       # a ZIP bomb stops before unpacking
+    with pytest.raises(QAError, match="unpacks to"):
+        extract("report.docx", data)
