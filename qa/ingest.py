@@ -24,6 +24,19 @@ _MAX_TITLE_CHARS = 250
 _RULE_LINE = re.compile(r"^([=\-~*#^_])\1{2,}$")
 _HEADING_LINES = 3                 # at most this many lines over the rule,
 _HEADING_CHARS = 200               # and this many characters
+# Plain-text headings of books and manuals (a block of one or two short lines).
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 "sixteen|seventeen|eighteen|nineteen|twenty|first|second|third|fourth|fifth|sixth|seventh|"
+                 "eighth|ninth|tenth|last")
+_CHAPTER = re.compile(rf"^(?:(?:chapter|book|part|volume|act|scene|canto|letter|stave)\s+(?:\d+|[ivxlcdm]+|{_NUMBER_WORDS})"
+                      rf"|(?-i:[IVXLCDM]+))\b[.:]?(?:\s+[^.!?]*[^.!?\s])?$", re.IGNORECASE)
+_CAPITALS = re.compile(r"^(?=(?:[^a-z]*[A-Z]){3})[^a-z.!?]{3,40}$")     # "PREFACE", "SEE ALSO"
+_CHAPTER_CHARS = 80
+_MAN_HEADER = re.compile(r"^([\w.:-]+)\((\w+)\) .* \1\(\2\)$")       # "TAR(1) GNU TAR Manual TAR(1)"
+_GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK[^\n]*$", re.IGNORECASE | re.MULTILINE)
+_GUTENBERG_END = re.compile(r"^(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK|End of (?:the )?Project Gutenberg)",
+                            re.IGNORECASE | re.MULTILINE)
+_GUTENBERG_TITLE = re.compile(r"^Title:[ \t]*(.+)$", re.MULTILINE)
 # One paragraph per line: at least 40% of a block's lines longer than a wrapped line, 3 in 4 of
 # them ending a sentence, and at most a quarter of the lines cut mid-sentence past a heading's
 # length (set by reading texts, not fitted).
@@ -117,12 +130,16 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
     each later one, like a Markdown heading, is the context of the paragraphs under it
     (searched with them, shown beside their citations).
     """
+    text, known_title = _without_gutenberg_boilerplate(text)
     items = _blocks_and_headings(text)
     if not items:
         raise ArticleError("The article is empty: there is no text to ask about.")
-    title = fallback_title
+    title = known_title or fallback_title
     first, first_is_heading = items[0]
-    if len(items) > 1 and (first_is_heading or _looks_like_title(first)):
+    if known_title:
+        while len(items) > 1 and _same(items[0][0], known_title):       # the title again, as the book opens
+            items = items[1:]
+    elif len(items) > 1 and (first_is_heading or _looks_like_title(first)):
         title = clean_title_line(first)[:_MAX_TITLE_CHARS]
         items = items[1:]
         if len(items) > 1 and _same(items[0][0], title):
@@ -136,6 +153,8 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
         context.append(heading)
     if not paragraphs:
         raise ArticleError("The article has only headings: there is no text to ask about.")
+    if _MAN_HEADER.match(title) and context[0] == "NAME":
+        title = paragraphs[0]                  # a manual page: "tar - an archiving utility", not "TAR(1) … TAR(1)"
     return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
 
 
@@ -157,10 +176,53 @@ def _blocks_and_headings(text: str) -> list[tuple[str, bool]]:
                     and not above.endswith((".", ",", ";"))
                 out.append((above, heading))
             start = k + 1
-        rest = normalise("\n".join(lines[start:]))
-        if rest:
-            out.append((rest, False))
+        out.extend(_plain_blocks(lines[start:]))
+    return _chapter_titles_joined(out)
+
+
+def _plain_blocks(lines: list[str]) -> list[tuple[str, bool]]:
+    """A block without rules: a chapter heading ("CHAPTER I.", "Chapter 3: The Trial", "XIV.")
+    or a short line in capitals ("PREFACE", a manual page's "DESCRIPTION") is a heading; a
+    heading line in capitals over indented text is a heading and a paragraph (manual pages); a
+    block whose every line is a chapter heading is a table of contents, dropped."""
+    lines = [line for line in lines if line.strip()]
+    text = normalise("\n".join(lines))
+    if not text:
+        return []
+    if len(lines) >= 3 and all(_CHAPTER.match(line.strip()) for line in lines):
+        return []
+    if len(lines) <= 2 and len(text) <= _CHAPTER_CHARS and (_CHAPTER.match(text) or _CAPITALS.match(text)):
+        return [(text, True)]
+    first = lines[0]
+    if len(lines) > 1 and _CAPITALS.match(first) and first == first.lstrip() \
+            and all(line != line.lstrip() for line in lines[1:]):
+        return [(first.strip(), True), (normalise("\n".join(lines[1:])), False)]
+    return [(text, False)]
+
+
+def _chapter_titles_joined(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A chapter's title, a short line on its own under "CHAPTER I.", joins that heading:
+    "CHAPTER I. Down the Rabbit-Hole"."""
+    out: list[tuple[str, bool]] = []
+    for text, is_heading in items:
+        if out and out[-1][1] and not is_heading and _CHAPTER.match(out[-1][0]) and len(text) <= _CHAPTER_CHARS \
+                and not text.endswith((".", "!", "?", ",", ";", ":")) and "\n" not in text:
+            out[-1] = (f"{out[-1][0]} {text}", True)
+            continue
+        out.append((text, is_heading))
     return out
+
+
+def _without_gutenberg_boilerplate(text: str) -> tuple[str, str]:
+    """A Project Gutenberg e-book without the project's header and licence (the licence, some
+    3,000 words at the end, answered "Who is the author?"), and its title from the header's
+    "Title:" line; other texts as they are, with no title."""
+    start = _GUTENBERG_START.search(text)
+    if not start:
+        return text, ""
+    found = _GUTENBERG_TITLE.search(text, 0, start.start())
+    end = _GUTENBERG_END.search(text, start.end())
+    return text[start.end():end.start() if end else len(text)], normalise(found.group(1)) if found else ""
 
 
 def decode(data: bytes, name: str = "the file") -> str:

@@ -114,3 +114,64 @@ def test_wrapped_lines_and_code_stay_one_paragraph_even_when_a_line_is_long():
     item = ("- Issue #21192: Idle editor. When a file is run, put its name in the restart bar.\n"
             "  Do not print false prompts. Original patch by Adnan Umer.")
     assert len(article_from_text(f"{wrapped}\n\n{command}\n\n{item}").paragraphs) == 3
+
+
+GUTENBERG = """The Project Gutenberg eBook of The Lighthouse Keeper
+
+This eBook is for the use of anyone anywhere in the United States and most other parts of the world.
+
+Title: The Lighthouse Keeper
+
+Author: Margaret Quill
+
+Release date: May 1, 2004 [eBook #12345]
+
+*** START OF THE PROJECT GUTENBERG EBOOK THE LIGHTHOUSE KEEPER ***
+
+THE LIGHTHOUSE KEEPER
+
+CONTENTS
+
+ CHAPTER I.     The Storm
+ CHAPTER II.    The Rescue
+ CHAPTER III.   The Inquiry
+
+CHAPTER I.
+
+The Storm
+
+The storm broke over Gull Rock on the night of the ninth of November, and by midnight the
+lamp had been lit for six hours.
+
+CHAPTER II.
+
+The Rescue
+
+At dawn the keeper rowed out to the schooner and brought eleven sailors back to the rock.
+
+*** END OF THE PROJECT GUTENBERG EBOOK THE LIGHTHOUSE KEEPER ***
+
+Section 1. General Terms of Use and Redistributing Project Gutenberg electronic works. The licence
+runs to some three thousand words.
+"""
+
+
+def test_a_project_gutenberg_book_loses_the_licence_and_reads_its_chapters_as_sections():
+    article = article_from_document_text(GUTENBERG)
+    assert article.title == "The Lighthouse Keeper"
+    assert [p[:30] for p in article.paragraphs] == ["The storm broke over Gull Rock", "At dawn the keeper rowed out t"]
+    assert article.context == ("CHAPTER I. The Storm", "CHAPTER II. The Rescue")
+
+
+def test_a_manual_page_s_capital_headings_are_sections_not_paragraphs():
+    page = ("TAR(1)                GNU TAR Manual                TAR(1)\n\n"
+            "NAME\n       tar - an archiving utility\n\n"
+            "DESCRIPTION\n       GNU tar saves many files together into a single tape or disk archive,\n"
+            "       and can restore individual files from the archive.\n\n"
+            "SEE ALSO\n\n       bzip2(1), compress(1), gzip(1).\n")
+    article = article_from_document_text(page)
+    assert article.paragraphs == ("tar - an archiving utility", "GNU tar saves many files together into a single tape "
+                                  "or disk archive, and can restore individual files from the archive.",
+                                  "bzip2(1), compress(1), gzip(1).")
+    assert article.context == ("NAME", "DESCRIPTION", "SEE ALSO")
+    assert article.title == "tar - an archiving utility"
