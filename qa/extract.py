@@ -428,6 +428,7 @@ def _markdown(source: str, stem: str) -> Article:
                 # the intro was cited without what it introduces, and the code without what it does
                 paragraphs[-1] = f"{paragraphs[-1]} {code}"
             else:
+                joined_list = 0                      # past the length limit: the rest as they are
                 paragraphs.append(code)
                 context.append(" › ".join(t for _, t in trail))
     return Article(title=title or stem, paragraphs=tuple(paragraphs),

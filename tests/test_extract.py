@@ -495,3 +495,10 @@ def test_damaged_word_documents_give_clear_errors_never_a_library_s_exception(mo
     monkeypatch.setattr(qa.word, "MAX_UNPACKED_BYTES", 1000)       # a ZIP bomb stops before unpacking
     with pytest.raises(QAError, match="unpacks to"):
         extract("report.docx", data)
+
+
+def test_an_item_after_code_too_long_to_join_is_not_joined_to_the_code():
+    code = "".join(f"  x{i} = {i}\n" for i in range(200))
+    source = f"# Steps\n\nDo this:\n\n- first step here.\n- then run:\n\n  ```\n{code}  ```\n- last step.\n"
+    paragraphs = extract("steps.md", source.encode()).paragraphs
+    assert paragraphs[0] == "Do this: first step here. then run:" and paragraphs[-1] == "last step."
