@@ -498,7 +498,9 @@ def test_damaged_word_documents_give_clear_errors_never_a_library_s_exception(mo
 
 
 def test_an_item_after_code_too_long_to_join_is_not_joined_to_the_code():
-    code = "".join(f"  x{i} = {i}\n" for i in range(200))
-    source = f"# Steps\n\nDo this:\n\n- first step here.\n- then run:\n\n  ```\n{code}  ```\n- last step.\n"
+    # the intro and its first items fill most of a paragraph; the code does not fit, the last item would
+    items = "".join(f"- Step {i} of the procedure checks one more valve on the pump.\n" for i in range(16))
+    code = "".join(f"  pump --check valve{i}\n" for i in range(15))
+    source = f"# Steps\n\nDo this:\n\n{items}- then run:\n\n  ```\n{code}  ```\n- last step.\n"
     paragraphs = extract("steps.md", source.encode()).paragraphs
-    assert paragraphs[0] == "Do this: first step here. then run:" and paragraphs[-1] == "last step."
+    assert paragraphs[0].startswith("Do this: Step 0") and paragraphs[-1] == "last step."
