@@ -345,15 +345,39 @@ Remove the tool's folder and the lines it added to your shell's startup file.
         "Remove the tool's folder and the lines it added to your shell's startup file.")
 
 
-def test_news_title_loses_the_site_name_and_byline():
-    page = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
-            '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
-            "<p>Two trawlers sank at their moorings when the storm surge reached the harbour on Sunday night.</p>"
-            "<p>The Anchor Inn on Quay Street was flooded to a depth of a metre and will stay closed for months.</p>"
-            "</article></body></html>")
-    article = extract("storm.html", page.encode())
-    assert article.title == "Storm floods harbour town"
-    assert article.paragraphs[0].startswith("Two trawlers sank")
+NEWS_PAGE = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
+             '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
+             "<p>Two trawlers sank at their moorings when the storm surge reached the harbour on Sunday night.</p>"
+             "<p>The Anchor Inn on Quay Street was flooded to a depth of a metre and will stay closed for months.</p>"
+             "</article></body></html>")
+# mdBook (the Rust book on this machine): a menu <h1> holds the book's name, which trafilatura
+# takes for the title; the <title> says "Chapter - Book"
+BOOK_PAGE = ("<html><head><title>What is Ownership? - The Harbour Handbook</title></head><body>"
+             '<div class="menu-bar"><h1 class="menu-title">The Harbour Handbook</h1></div><main>'
+             "<h1>What Is Ownership?</h1>"
+             "<p>Every boat moored in the harbour has exactly one registered owner at any time.</p>"
+             "<p>When the owner sells the boat, the mooring passes to the buyer with it.</p></main></body></html>")
+# the Rust book printed as one page: trafilatura's metadata took the help dialog's heading
+PRINTED_BOOK = ("<html><head><title>The Harbour Handbook</title></head><body>"
+                '<div id="mdbook-help-container"><div id="mdbook-help-popup">'
+                '<h2 class="mdbook-help-title">Keyboard shortcuts</h2>'
+                "<div><p>Press <kbd>←</kbd> or <kbd>→</kbd> to navigate between chapters</p></div></div></div>"
+                '<div class="menu-bar"><h1 class="menu-title">The Harbour Handbook</h1></div><main>'
+                '<h1 id="the-harbour-handbook">The Harbour Handbook</h1>'
+                "<p>Every boat moored in the harbour has exactly one registered owner at any time.</p>"
+                '<h1 id="moorings">Moorings</h1>'
+                "<p>When the owner sells the boat, the mooring passes to the buyer with it.</p></main></body></html>")
+
+
+@pytest.mark.parametrize("page,title,first", [
+    (NEWS_PAGE, "Storm floods harbour town", "Two trawlers sank"),              # no site name or byline
+    (BOOK_PAGE, "What is Ownership?", "Every boat moored"),                    # the chapter, not the book
+    (PRINTED_BOOK, "The Harbour Handbook", "Every boat moored"),               # not a heading outside the text
+], ids=["news-site-name", "book-chapter", "heading-outside-the-text"])
+def test_an_html_page_s_title_is_its_headline(page, title, first):
+    article = extract("page.html", page.encode())
+    assert article.title == title
+    assert article.paragraphs[0].startswith(first)
 
 
 def test_reference_web_pages_read_close_to_a_reference_reader_without_apparatus():
@@ -367,18 +391,6 @@ def test_reference_web_pages_read_close_to_a_reference_reader_without_apparatus(
     for r in results:
         assert not (r.junk["reference"] or r.junk["table-row"] or r.junk["edit-link"] or r.junk["marker"]), r
 
-
-def test_book_page_title_is_the_chapter_not_the_book():
-    # mdBook (the Rust book on this machine): a menu <h1> holds the book's name, which trafilatura
-    # takes for the title; the <title> says "Chapter - Book"
-    page = ("<html><head><title>What is Ownership? - The Harbour Handbook</title></head><body>"
-            '<div class="menu-bar"><h1 class="menu-title">The Harbour Handbook</h1></div><main>'
-            "<h1>What Is Ownership?</h1>"
-            "<p>Every boat moored in the harbour has exactly one registered owner at any time.</p>"
-            "<p>When the owner sells the boat, the mooring passes to the buyer with it.</p></main></body></html>")
-    article = extract("ownership.html", page.encode())
-    assert article.title == "What is Ownership?"
-    assert article.paragraphs[0].startswith("Every boat moored")
 
 
 def test_a_list_after_an_intro_ending_with_a_colon_is_one_paragraph_with_it():
@@ -416,21 +428,6 @@ def test_a_long_list_after_an_intro_is_joined_only_up_to_a_paragraph_s_length():
     assert all(len(p) <= 1200 for p in article.paragraphs)
     assert " ".join(article.paragraphs).count("Item number") == 40
 
-
-def test_a_heading_from_outside_the_main_text_is_not_the_title():
-    # the Rust book printed as one page: trafilatura's metadata took the help dialog's heading
-    page = ("<html><head><title>The Harbour Handbook</title></head><body>"
-            '<div id="mdbook-help-container"><div id="mdbook-help-popup">'
-            '<h2 class="mdbook-help-title">Keyboard shortcuts</h2>'
-            "<div><p>Press <kbd>←</kbd> or <kbd>→</kbd> to navigate between chapters</p></div></div></div>"
-            '<div class="menu-bar"><h1 class="menu-title">The Harbour Handbook</h1></div><main>'
-            '<h1 id="the-harbour-handbook">The Harbour Handbook</h1>'
-            "<p>Every boat moored in the harbour has exactly one registered owner at any time.</p>"
-            '<h1 id="moorings">Moorings</h1>'
-            "<p>When the owner sells the boat, the mooring passes to the buyer with it.</p></main></body></html>")
-    article = extract("print.html", page.encode())
-    assert article.title == "The Harbour Handbook"
-    assert article.paragraphs[0].startswith("Every boat moored")
 
 
 def _word_document() -> bytes:
