@@ -172,7 +172,8 @@ def _blocks_and_headings(text: str) -> list[tuple[str, bool]]:
                 continue
             above = normalise(" ".join(lines[start:k]))
             if above:
-                heading = k - start <= _HEADING_LINES and len(above) <= _HEADING_CHARS \
+                written = sum(1 for text in lines[start:k] if text.strip())   # a third blank line leaves one
+                heading = written <= _HEADING_LINES and len(above) <= _HEADING_CHARS \
                     and not above.endswith((".", ",", ";"))
                 out.append((above, heading))
             start = k + 1

@@ -72,7 +72,7 @@ def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraph
 
     news = ("What's New in IDLE 3.13.0\n(since 3.12.0)\n=========================\n\n"
             "gh-120083: Add an explicit black Hovertip foreground colour for recent macOS.\n\n"
-            "What's New in IDLE 3.8.0\n(since 3.7.0)\n=========================\n\n"
+            "\nWhat's New in IDLE 3.8.0\n(since 3.7.0)\nReleased on 2019-10-14\n=========================\n\n"
             "bpo-17535: Add optional line numbers for IDLE editor windows.\n\n"
             "----------\n\n"
             "bpo-35196: Speed up squeezer line counting.\n\n"
@@ -85,7 +85,8 @@ def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraph
                                   "bpo-35196: Speed up squeezer line counting.",
                                   "*Release date: 2014-03-16*",           # under its heading, in the same block
                                   "Display the Python version on the title bar.")    # a sentence over a rule
-    idle38, idle34 = "What's New in IDLE 3.8.0 (since 3.7.0)", "What's New in IDLE 3.4.0?"
+    # three lines over the rule, after three blank lines (IDLE's News3.txt: a blank line was counted)
+    idle38, idle34 = "What's New in IDLE 3.8.0 (since 3.7.0) Released on 2019-10-14", "What's New in IDLE 3.4.0?"
     assert article.context == ("", idle38, idle38, idle34, idle34)
 
 
