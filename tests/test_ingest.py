@@ -114,7 +114,10 @@ def test_wrapped_lines_and_code_stay_one_paragraph_even_when_a_line_is_long():
     # IDLE's NEWS: a list item wrapped under its bullet, its first line ending a sentence
     item = ("- Issue #21192: Idle editor. When a file is run, put its name in the restart bar.\n"
             "  Do not print false prompts. Original patch by Adnan Umer.")
-    assert len(article_from_text(f"{wrapped}\n\n{command}\n\n{item}").paragraphs) == 3
+    # SQuAD's Oxygen article: a subscript scraped onto its own line ("O" / "2 from the air …")
+    oxygen = ("Uptake of O\n2 from the air is the essential purpose of respiration, so oxygen supplementation "
+              "is used in medicine.")
+    assert len(article_from_text(f"{wrapped}\n\n{command}\n\n{item}\n\n{oxygen}").paragraphs) == 4
 
 
 GUTENBERG = """The Project Gutenberg eBook of The Lighthouse Keeper
