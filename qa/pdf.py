@@ -91,12 +91,16 @@ def read(data: bytes, shown: str, stem: str) -> Article:
     if not data.lstrip()[:1024].startswith(b"%PDF-"):
         raise ArticleError(f"{shown} is not a PDF (it does not start with a PDF header).")
     boxes, meta_title, pages = _boxes(data, shown)
-    boxes = merge_flow(reading_order(drop_running(boxes, pages)))
+    first_page = reading_order([b for b in boxes if b.page == 1])     # before running headers go: a
+    boxes = merge_flow(reading_order(drop_running(boxes, pages)))     # DocBook PDF repeats its title atop every page
     if not any(b.lines for b in boxes):
         raise ArticleError(f"{shown} has no extractable text (it may be scanned images); "
                            "try a PDF with a text layer, or paste the text.")
     body = body_size(boxes)
     title_lines = title_of(boxes, body)
+    before = title_of(first_page, body)
+    if before and (not title_lines or before[0].size > title_lines[0].size):
+        title_lines = before                  # the first page's largest text had gone as a running header
     title = normalise(meta_title)
     if not title or _JUNK_TITLE.search(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
         title = _MARKS.sub("", normalise(" ".join(line.text for line in title_lines)))

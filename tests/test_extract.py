@@ -182,6 +182,30 @@ def test_pdf_single_line_paragraphs_are_told_apart_by_the_gap_between_them():
     assert extract("bell.pdf", _pdf([lines], title="Bell Rock")).paragraphs == tuple(lines)
 
 
+def test_a_pdf_title_repeated_as_every_page_s_running_header_is_still_the_title():
+    # DocBook's PDFs (freedesktop's shared-mime-info spec on this machine) print the title at the
+    # top of the first page and again atop every later page: it went as a running header, and
+    # the next largest line ("X Desktop Group") became the title
+    pdf = FPDF()
+    pdf.set_margins(20, 8)
+    for page in range(4):
+        pdf.add_page()
+        if page == 0:
+            pdf.set_font("Helvetica", "B", 24)
+            pdf.cell(0, 12, "Shared Harbour Database", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", size=17)
+            pdf.cell(0, 10, "Harbour Users Group", new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.set_font("Helvetica", size=9)
+            pdf.cell(0, 6, "Shared Harbour Database", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        pdf.ln(20)
+        pdf.multi_cell(0, 5, f"Section {page + 1} of the database lists every boat moored at the harbour, "
+                             "with its owner, its length and the mooring it is let.")
+    article = extract("spec.pdf", bytes(pdf.output()))
+    assert article.title == "Shared Harbour Database"
+
+
 def test_pdf_without_text_is_a_clear_error():
     pdf = FPDF()
     pdf.add_page()
