@@ -49,6 +49,7 @@ _NUMBERED_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.|Appendi
 _ABSTRACT = re.compile(r"^abstract\s*[.:—–-]\s", re.IGNORECASE)     # a run-in "Abstract." starts a paragraph
 _SUBCAPTION = re.compile(r"^\([a-z]\)\s")               # "(a) Task reconstruction" under a sub-figure
 _CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Algorithm|Listing)\s*\d+[.:]", re.IGNORECASE)
+_BULLET = re.compile(r"^[•◦▪‣∙·\-–*]\s+")
 _JUNK_TITLE = re.compile(r"(?:\.(?:dvi|tex|pdf|docx?|rtf|odt|indd|ps)\s*$)|^microsoft\s+(?:word|powerpoint)\b|^untitled\b"
                          r"|^(?:draft|preprint)\b", re.IGNORECASE)
 # Bold or small-caps font names: "Times-Bold", "NimbusRomNo9L-Medi", TeX's CMBX/CMCSC, Libertine's TB.
@@ -104,7 +105,7 @@ def read(data: bytes, shown: str, stem: str) -> Article:
     title = normalise(meta_title)
     if not title or _JUNK_TITLE.search(title) or len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
         title = _MARKS.sub("", normalise(" ".join(line.text for line in title_lines)))
-    paragraphs, context = drop_references(*paragraphs_of(boxes, body, set(title_lines)))
+    paragraphs, context = join_bullets(*drop_references(*paragraphs_of(boxes, body, set(title_lines))))
     # the title again in a running header the margin test missed (alternating left/right pages)
     keep = [k for k, p in enumerate(paragraphs) if p.casefold() != (title or "").casefold()]
     paragraphs, context = [paragraphs[k] for k in keep], [context[k] for k in keep]
@@ -113,6 +114,28 @@ def read(data: bytes, shown: str, stem: str) -> Article:
                            "try a PDF with a text layer, or paste the text.")
     return Article(title=title or stem, paragraphs=tuple(paragraphs),
                    context=tuple(context) if any(context) else ())
+
+
+def join_bullets(paragraphs: list[str], context: list[str]) -> tuple[list[str], list[str]]:
+    """Bullet points right after a paragraph ending with ":" are one paragraph with it, as in
+    Markdown and Word documents (up to JOINED_LIST_CHARS): freedesktop's spec listed "This
+    specification proposes:" and then each proposal as a paragraph of its own."""
+    from .extract import JOINED_LIST_CHARS, join_item
+
+    out_p: list[str] = []
+    out_c: list[str] = []
+    joining = False
+    for text, section in zip(paragraphs, context):
+        bullet = _BULLET.match(text)
+        if bullet and out_p and out_c[-1] == section and (joining or out_p[-1].endswith(":")) \
+                and len(out_p[-1]) + len(text) < JOINED_LIST_CHARS:
+            out_p[-1] = join_item(out_p[-1], text[bullet.end():])
+            joining = True
+            continue
+        out_p.append(text)
+        out_c.append(section)
+        joining = False
+    return out_p, out_c
 
 
 def drop_references(paragraphs: list[str], context: list[str]) -> tuple[list[str], list[str]]:

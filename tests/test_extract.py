@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qa import QAError
 from qa.extract import display_name, extract, read_file
-from qa.pdf import Box, Line, drop_references, merge_flow, paragraphs_of
+from qa.pdf import Box, Line, drop_references, join_bullets, merge_flow, paragraphs_of
 
 PDFS = Path(__file__).parent / "data" / "pdf"
 
@@ -525,3 +525,15 @@ def test_an_item_after_code_too_long_to_join_is_not_joined_to_the_code():
     source = f"# Steps\n\nDo this:\n\n{items}- then run:\n\n  ```\n{code}  ```\n- last step.\n"
     paragraphs = extract("steps.md", source.encode()).paragraphs
     assert paragraphs[0].startswith("Do this: Step 0") and paragraphs[-1] == "last step."
+
+
+def test_pdf_bullets_after_an_intro_ending_with_a_colon_join_it():
+    # Ray's paper: "The application layer consists of three types of processes:" and a bullet each
+    paragraphs = ["The application layer consists of three types of processes:", "• Driver: A process executing the "
+                  "user program.", "• Worker: A stateless process that executes tasks.", "The system layer has three parts.",
+                  "• A bullet after a paragraph that introduces nothing stays."]
+    joined, context = join_bullets(paragraphs, ["4 Architecture"] * 5)
+    assert joined == ["The application layer consists of three types of processes: Driver: A process executing the user "
+                      "program. Worker: A stateless process that executes tasks.", "The system layer has three parts.",
+                      "• A bullet after a paragraph that introduces nothing stays."]
+    assert context == ["4 Architecture"] * 3
