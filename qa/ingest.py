@@ -28,10 +28,14 @@ _HEADING_CHARS = 200               # and this many characters
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  "sixteen|seventeen|eighteen|nineteen|twenty|first|second|third|fourth|fifth|sixth|seventh|"
                  "eighth|ninth|tenth|last")
-_CHAPTER = re.compile(rf"^(?:(?:chapter|book|part|volume|act|scene|canto|letter|stave)\s+(?:\d+|[ivxlcdm]+|{_NUMBER_WORDS})"
-                      rf"|(?-i:[IVXLCDM]+))\b[.:]?(?:\s+[^.!?]*[^.!?\s])?$", re.IGNORECASE)
+_CHAPTER_NUMBER = (rf"(?:(?:chapter|book|part|volume|act|scene|canto|letter|stave)\s+(?:\d+|[ivxlcdm]+|{_NUMBER_WORDS})\b"
+                   r"|(?-i:[IVXLCDM]+)(?=[.:]|$))")          # a Roman numeral alone: "XIV.", "IV. The Trial"
+_CHAPTER = re.compile(rf"^{_CHAPTER_NUMBER}[.:]?(?:\s+[^.!?]*[^.!?\s])?$", re.IGNORECASE)
+_CHAPTER_BARE = re.compile(rf"^{_CHAPTER_NUMBER}[.:]?$", re.IGNORECASE)   # no title of its own yet
 _CAPITALS = re.compile(r"^(?=(?:[^a-z]*[A-Z]){3})[^a-z.!?]{3,40}$")     # "PREFACE", "SEE ALSO"
 _CHAPTER_CHARS = 80
+_SUBHEADING = re.compile(r"^[A-Z][\w ,'()/&-]{1,58}[\w)]$")
+_SOFT_HYPHEN_BREAK = re.compile(r"(?<=\w)\u2010\n[ \t]*(?=\w)")   # groff breaks "lo‐" / "cated" with U+2010
 _MAN_HEADER = re.compile(r"^([\w.:-]+)\((\w+)\) .* \1\(\2\)$")       # "TAR(1) GNU TAR Manual TAR(1)"
 _GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK[^\n]*$", re.IGNORECASE | re.MULTILINE)
 _GUTENBERG_END = re.compile(r"^(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK|End of (?:the )?Project Gutenberg)",
@@ -131,7 +135,7 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
     (searched with them, shown beside their citations).
     """
     text, known_title = _without_gutenberg_boilerplate(text)
-    items = _blocks_and_headings(text)
+    items = _blocks_and_headings(_SOFT_HYPHEN_BREAK.sub("", text))
     if not items:
         raise ArticleError("The article is empty: there is no text to ask about.")
     title = known_title or fallback_title
@@ -144,13 +148,13 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
         items = items[1:]
         if len(items) > 1 and _same(items[0][0], title):
             items = items[1:]
-    paragraphs, context, heading = [], [], ""
-    for block, is_heading in items:
-        if is_heading:
-            heading = block
+    paragraphs, context, trail = [], [], []
+    for block, level in items:               # level: 0 a paragraph, 1 a heading, 2 a heading under it
+        if level:
+            trail = (trail[:1] if level == 2 else []) + [block]
             continue
         paragraphs.append(block)
-        context.append(heading)
+        context.append(" › ".join(trail))
     if not paragraphs:
         raise ArticleError("The article has only headings: there is no text to ask about.")
     if _MAN_HEADER.match(title) and context[0] == "NAME":
@@ -192,13 +196,16 @@ def _plain_blocks(lines: list[str]) -> list[tuple[str, bool]]:
         return []
     if len(lines) >= 3 and all(_CHAPTER.match(line.strip()) for line in lines):
         return []
-    if len(lines) <= 2 and len(text) <= _CHAPTER_CHARS and (_CHAPTER.match(text) or _CAPITALS.match(text)):
-        return [(text, True)]
     first = lines[0]
-    if len(lines) > 1 and _CAPITALS.match(first) and first == first.lstrip() \
-            and all(line != line.lstrip() for line in lines[1:]):
-        return [(first.strip(), True), (normalise("\n".join(lines[1:])), False)]
-    return [(text, False)]
+    indent = [len(line) - len(line.lstrip()) for line in lines]
+    if len(lines) <= 2 and len(text) <= _CHAPTER_CHARS and (_CHAPTER.match(text) or indent[0] == 0 and _CAPITALS.match(text)):
+        return [(text, 1)]
+    if len(lines) > 1 and _CAPITALS.match(first) and indent[0] == 0 and min(indent[1:]) > 0:
+        return [(first.strip(), 1)] + _plain_blocks(lines[1:])
+    if len(lines) > 1 and 0 < indent[0] <= 4 and _SUBHEADING.match(first.strip()) and min(indent[1:]) > indent[0]:
+        # a manual page's subsection ("   Option styles" over its text, indented further)
+        return [(first.strip(), 2), (normalise("\n".join(lines[1:])), 0)]
+    return [(text, 0)]
 
 
 def _chapter_titles_joined(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -206,7 +213,7 @@ def _chapter_titles_joined(items: list[tuple[str, bool]]) -> list[tuple[str, boo
     "CHAPTER I. Down the Rabbit-Hole"."""
     out: list[tuple[str, bool]] = []
     for text, is_heading in items:
-        if out and out[-1][1] and not is_heading and _CHAPTER.match(out[-1][0]) and len(text) <= _CHAPTER_CHARS \
+        if out and out[-1][1] and not is_heading and _CHAPTER_BARE.match(out[-1][0]) and len(text) <= _CHAPTER_CHARS \
                 and not text.endswith((".", "!", "?", ",", ";", ":")):
             out[-1] = (f"{out[-1][0]} {text}", True)
             continue

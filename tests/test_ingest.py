@@ -172,10 +172,21 @@ def test_a_manual_page_s_capital_headings_are_sections_not_paragraphs():
             "NAME\n       tar - an archiving utility\n\n"
             "DESCRIPTION\n       GNU tar saves many files together into a single tape or disk archive,\n"
             "       and can restore individual files from the archive.\n\n"
+            "   Option styles\n       Options can be given in three styles, which can be lo\u2010\n       cated anywhere.\n\n"
             "SEE ALSO\n\n       bzip2(1), compress(1), gzip(1).\n")
     article = article_from_document_text(page)
     assert article.paragraphs == ("tar - an archiving utility", "GNU tar saves many files together into a single tape "
                                   "or disk archive, and can restore individual files from the archive.",
+                                  "Options can be given in three styles, which can be located anywhere.",
                                   "bzip2(1), compress(1), gzip(1).")
-    assert article.context == ("NAME", "DESCRIPTION", "SEE ALSO")
+    assert article.context == ("NAME", "DESCRIPTION", "DESCRIPTION › Option styles", "SEE ALSO")
     assert article.title == "tar - an archiving utility"
+
+
+def test_a_line_opening_with_a_capital_c_or_i_is_not_a_chapter_that_swallows_what_follows():
+    # numba's guide: "C and Numba ABI examples" read as chapter "C" and the lines after it as its title
+    text = ("Guide\n\nC and Numba ABI examples\n\nInstallation\n\nEnabling MVC Support\n\n"
+            "The toolkit is installed with conda, which also installs the driver.")
+    assert article_from_document_text(text).paragraphs == (
+        "C and Numba ABI examples", "Installation", "Enabling MVC Support",
+        "The toolkit is installed with conda, which also installs the driver.")
