@@ -157,8 +157,12 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
         context.append(" › ".join(trail))
     if not paragraphs:
         raise ArticleError("The article has only headings: there is no text to ask about.")
-    if _MAN_HEADER.match(title) and context[0] == "NAME":
+    man = _MAN_HEADER.match(title)
+    if man and context[0] == "NAME":
         title = paragraphs[0]                  # a manual page: "tar - an archiving utility", not "TAR(1) … TAR(1)"
+        footer = f"{man.group(1)}({man.group(2)})"
+        if len(paragraphs) > 1 and paragraphs[-1].endswith(footer) and len(paragraphs[-1]) <= _CHAPTER_CHARS:
+            paragraphs, context = paragraphs[:-1], context[:-1]      # its footer: "TAR July 13, 2020 TAR(1)"
     return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
 
 

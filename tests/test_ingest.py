@@ -173,7 +173,8 @@ def test_a_manual_page_s_capital_headings_are_sections_not_paragraphs():
             "DESCRIPTION\n       GNU tar saves many files together into a single tape or disk archive,\n"
             "       and can restore individual files from the archive.\n\n"
             "   Option styles\n       Options can be given in three styles, which can be lo\u2010\n       cated anywhere.\n\n"
-            "SEE ALSO\n\n       bzip2(1), compress(1), gzip(1).\n")
+            "SEE ALSO\n\n       bzip2(1), compress(1), gzip(1).\n\n"
+            "TAR                           July 13, 2020                           TAR(1)\n")
     article = article_from_document_text(page)
     assert article.paragraphs == ("tar - an archiving utility", "GNU tar saves many files together into a single tape "
                                   "or disk archive, and can restore individual files from the archive.",
