@@ -14,7 +14,8 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from .errors import ArticleError
-from .ingest import article_from_document_text, decode, normalise
+from .ingest import (JOINED_LIST_CHARS, article_from_document_text, decode, join_list_item, normalise, section_name,
+                     under_heading)
 from .records import Article
 
 MAX_BYTES = 20 * 10**6     # per file or pasted text: 20 MB as the uploader counts them (.streamlit/config.toml)
@@ -356,8 +357,6 @@ _BETWEEN_BLOCKS = frozenset(f"{kind}_{edge}" for kind in ("paragraph", "list_ite
                                                           "blockquote") for edge in ("open", "close"))
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
-JOINED_LIST_CHARS = 1200      # an intro and the list it introduces are one paragraph up to this length
-_ENDS_CLAUSE = re.compile(r"(?:[.!?:;,)\]\"'’”]|\b(?:and|or))$")
 
 
 def _markdown(source: str, stem: str) -> Article:
@@ -393,7 +392,7 @@ def _markdown(source: str, stem: str) -> Article:
             if heading_level == 1 and not title and not paragraphs:
                 title = text
             else:
-                trail = [(lvl, t) for lvl, t in trail if lvl < heading_level] + [(heading_level, text)]
+                trail = under_heading(trail, heading_level, text)
             heading_level = 0
         elif tok.type == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
             row.append(_inline_text(tok))
@@ -404,7 +403,7 @@ def _markdown(source: str, stem: str) -> Article:
                 # a table row reads "label: value; …" under the header's labels
                 pairs = [f"{h}: {c}" if h and c else c for h, c in zip(header + [""] * len(row), row) if c]
                 paragraphs.append(normalise("; ".join(pairs)))
-                context.append(" › ".join(t for _, t in trail))
+                context.append(section_name(trail))
             row = []
         elif tok.type in ("thead_open", "thead_close"):
             in_head = tok.type == "thead_open"
@@ -412,12 +411,13 @@ def _markdown(source: str, stem: str) -> Article:
             header = []
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
             text = "" if _in_page_link(tok) else _inline_text(tok)
-            if text and joined_list and len(paragraphs[-1]) + len(text) < JOINED_LIST_CHARS:
-                paragraphs[-1] = join_item(paragraphs[-1], text)
+            joined = join_list_item(paragraphs[-1], text) if text and joined_list else None
+            if joined:
+                paragraphs[-1] = joined
             elif text:
                 joined_list = 0                      # past the length limit: the rest as they are
                 paragraphs.append(text)
-                context.append(" › ".join(t for _, t in trail))
+                context.append(section_name(trail))
                 introduces = text.endswith(":")
         elif tok.type in ("fence", "code_block") and tok.content.strip():
             code = normalise(tok.content)
@@ -430,17 +430,9 @@ def _markdown(source: str, stem: str) -> Article:
             else:
                 joined_list = 0                      # past the length limit: the rest as they are
                 paragraphs.append(code)
-                context.append(" › ".join(t for _, t in trail))
+                context.append(section_name(trail))
     return Article(title=title or stem, paragraphs=tuple(paragraphs),
                    context=tuple(context) if any(context) else ())
-
-
-def join_item(paragraph: str, item: str) -> str:
-    """A list item added to the paragraph that introduces its list: items that do not end a
-    clause are kept apart by a semicolon ("Supported shells: Bash; Zsh")."""
-    if _ENDS_CLAUSE.search(paragraph):
-        return f"{paragraph} {item}"
-    return f"{paragraph}; {item}"
 
 
 def _in_page_link(token) -> bool:

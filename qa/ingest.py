@@ -103,6 +103,31 @@ def _paragraph_per_line(block: str) -> bool:
             and cut <= _CUT_SHARE * (len(lines) - 1))
 
 
+# --- shared by the readers of structured formats (Markdown/HTML, Word, PDF, plain text) -------
+
+JOINED_LIST_CHARS = 1200      # an intro and the list it introduces are one paragraph up to this length
+_ENDS_CLAUSE = re.compile(r"(?:[.!?:;,)\]\"'’”]|\b(?:and|or))$")
+
+
+def join_list_item(paragraph: str, item: str) -> str | None:
+    """`paragraph`, which introduces a list, with one of its items added (items that do not end a
+    clause kept apart by a semicolon: "Supported shells: Bash; Zsh"); None once the two would
+    pass JOINED_LIST_CHARS, when the rest of the list stands as it is."""
+    if len(paragraph) + len(item) >= JOINED_LIST_CHARS:
+        return None
+    return f"{paragraph} {item}" if _ENDS_CLAUSE.search(paragraph) else f"{paragraph}; {item}"
+
+
+def under_heading(trail: list[tuple[int, str]], level: int, heading: str) -> list[tuple[int, str]]:
+    """The heading trail (level, text) once a heading of `level` begins: deeper ones end."""
+    return [(lvl, text) for lvl, text in trail if lvl < level] + [(level, heading)]
+
+
+def section_name(trail: list[tuple[int, str]]) -> str:
+    """"Memory and Allocation › Stack-Only Data: Copy": what a paragraph's citation shows."""
+    return " › ".join(text for _, text in trail)
+
+
 def clean_title_line(line: str) -> str:
     """Drop header junk and a trailing site name from a scraped title line."""
     line = _HTTP_HEADER.sub("", line).strip()
@@ -151,10 +176,10 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
     paragraphs, context, trail = [], [], []
     for block, level in items:               # level: 0 a paragraph, 1 a heading, 2 a heading under it
         if level:
-            trail = (trail[:1] if level == 2 else []) + [block]
+            trail = under_heading(trail, level, block)
             continue
         paragraphs.append(block)
-        context.append(" › ".join(trail))
+        context.append(section_name(trail))
     if not paragraphs:
         raise ArticleError("The article has only headings: there is no text to ask about.")
     man = _MAN_HEADER.match(title)
@@ -166,12 +191,12 @@ def article_from_document_text(text: str, fallback_title: str = "") -> Article:
     return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
 
 
-def _blocks_and_headings(text: str) -> list[tuple[str, bool]]:
-    """(text, is it a heading) for each blank-line-separated block, normalised. One to three
+def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
+    """(text, heading level: 0 for a paragraph) for each blank-line-separated block, normalised. One to three
     short lines over a line of =, -, ~ … are a heading, and what follows that line in the same
     block is a block of its own ("What's New in IDLE 3.4.0?" / "=====" / "*Release date: …*");
     a rule under a line that ends a sentence, or alone, is only a separator."""
-    out: list[tuple[str, bool]] = []
+    out: list[tuple[str, int]] = []
     for raw in _raw_blocks(text):
         lines = raw.split("\n")
         start = 0
@@ -183,13 +208,13 @@ def _blocks_and_headings(text: str) -> list[tuple[str, bool]]:
                 written = sum(1 for text in lines[start:k] if text.strip())   # a third blank line leaves one
                 heading = written <= _HEADING_LINES and len(above) <= _HEADING_CHARS \
                     and not above.endswith((".", ",", ";"))
-                out.append((above, heading))
+                out.append((above, int(heading)))
             start = k + 1
         out.extend(_plain_blocks(lines[start:]))
     return _chapter_titles_joined(out)
 
 
-def _plain_blocks(lines: list[str]) -> list[tuple[str, bool]]:
+def _plain_blocks(lines: list[str]) -> list[tuple[str, int]]:
     """A block without rules: a chapter heading ("CHAPTER I.", "Chapter 3: The Trial", "XIV.")
     or a short line in capitals ("PREFACE", a manual page's "DESCRIPTION") is a heading; a
     heading line in capitals over indented text is a heading and a paragraph (manual pages); a
@@ -212,16 +237,16 @@ def _plain_blocks(lines: list[str]) -> list[tuple[str, bool]]:
     return [(text, 0)]
 
 
-def _chapter_titles_joined(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+def _chapter_titles_joined(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """A chapter's title, a short line on its own under "CHAPTER I.", joins that heading:
     "CHAPTER I. Down the Rabbit-Hole"."""
-    out: list[tuple[str, bool]] = []
-    for text, is_heading in items:
-        if out and out[-1][1] and not is_heading and _CHAPTER_BARE.match(out[-1][0]) and len(text) <= _CHAPTER_CHARS \
+    out: list[tuple[str, int]] = []
+    for text, level in items:
+        if out and out[-1][1] and not level and _CHAPTER_BARE.match(out[-1][0]) and len(text) <= _CHAPTER_CHARS \
                 and not text.endswith((".", "!", "?", ",", ";", ":")):
-            out[-1] = (f"{out[-1][0]} {text}", True)
+            out[-1] = (f"{out[-1][0]} {text}", out[-1][1])
             continue
-        out.append((text, is_heading))
+        out.append((text, level))
     return out
 
 

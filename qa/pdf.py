@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import ArticleError
-from .ingest import normalise
+from .ingest import join_list_item, normalise
 from .records import Article
 
 MAX_PAGES = 2_000          # a longer PDF is refused (a book is a few hundred pages)
@@ -120,17 +120,15 @@ def join_bullets(paragraphs: list[str], context: list[str]) -> tuple[list[str], 
     """Bullet points right after a paragraph ending with ":" are one paragraph with it, as in
     Markdown and Word documents (up to JOINED_LIST_CHARS): freedesktop's spec listed "This
     specification proposes:" and then each proposal as a paragraph of its own."""
-    from .extract import JOINED_LIST_CHARS, join_item
-
     out_p: list[str] = []
     out_c: list[str] = []
     joining = False
     for text, section in zip(paragraphs, context):
         bullet = _BULLET.match(text)
-        if bullet and out_p and out_c[-1] == section and (joining or out_p[-1].endswith(":")) \
-                and len(out_p[-1]) + len(text) < JOINED_LIST_CHARS:
-            out_p[-1] = join_item(out_p[-1], text[bullet.end():])
-            joining = True
+        joined = join_list_item(out_p[-1], text[bullet.end():]) if bullet and out_p and out_c[-1] == section \
+            and (joining or out_p[-1].endswith(":")) else None
+        if joined:
+            out_p[-1], joining = joined, True
             continue
         out_p.append(text)
         out_c.append(section)

@@ -15,8 +15,7 @@ import re
 import zipfile
 
 from .errors import ArticleError
-from .extract import JOINED_LIST_CHARS, join_item
-from .ingest import normalise
+from .ingest import join_list_item, normalise, section_name, under_heading
 from .records import Article
 
 _HEADING = re.compile(r"^heading\s*(\d)?$", re.IGNORECASE)
@@ -56,7 +55,7 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
     trail: list[tuple[int, str]] = []          # (level, heading text)
     introduces = joining = False
     for block in document.iter_inner_content():
-        section = " › ".join(t for _, t in trail)
+        section = section_name(trail)
         if isinstance(block, Table):
             for row in _rows(block):
                 paragraphs.append(row)
@@ -73,13 +72,13 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
                 title = title or text
             else:
                 level = int(heading.group(1) or 1)
-                trail = [(lvl, t) for lvl, t in trail if lvl < level] + [(level, text)]
+                trail = under_heading(trail, level, text)
             introduces = joining = False
             continue
         listed = style.lower().startswith("list") or _numbered(block)
-        if listed and (introduces or joining) and len(paragraphs[-1]) + len(text) < JOINED_LIST_CHARS:
-            paragraphs[-1] = join_item(paragraphs[-1], text)
-            joining = True
+        joined = join_list_item(paragraphs[-1], text) if listed and (introduces or joining) else None
+        if joined:
+            paragraphs[-1], joining = joined, True
             continue
         paragraphs.append(text)
         context.append(section)
