@@ -160,7 +160,7 @@ def _content_words(query: Query, lexical) -> tuple[np.ndarray, np.ndarray]:
     """Indices (into query.words) of the question's content words, and each one's IDF in the article."""
     if query.word_of is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    idf = lexical.word_idf(query.words)
+    idf = query.idf if query.idf is not None else lexical.word_idf(query.words)
     chosen = np.flatnonzero(~np.isnan(idf))
     return chosen.astype(np.int64), idf[chosen]
 

@@ -147,8 +147,9 @@ class Document:
             return cached
         encoded, words, word_of = self._embedder.encode_question(question)
         word_of = word_of[:len(encoded.rows)]
-        weights = token_weights(self._index.lexical.word_idf(words), word_of, self._settings.late_function_word_share)
-        query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0], words, word_of, weights)
+        idf = self._index.lexical.word_idf(words)
+        weights = token_weights(idf, word_of, self._settings.late_function_word_share)
+        query = Query(question, encoded.vectors[0], encoded.rows, tokenize([question])[0], words, word_of, weights, idf)
         self._queries.put(question, query)
         return query
 

@@ -60,6 +60,8 @@ class Query:
     word_of: np.ndarray | None = None   # int per row of `tokens`: index into `words`
     weights: np.ndarray | None = None   # per row of `tokens`, summing to 1: its share of late
                                         # interaction (token_weights); None: an equal share each
+    idf: np.ndarray | None = None       # per word of `words`: its rarity in the article (NaN: a
+                                        # function word), Lexical.word_idf, looked up once an ask
 
 
 def token_weights(idf: np.ndarray, word_of: np.ndarray, function_share: float) -> np.ndarray:
