@@ -227,6 +227,10 @@ _TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
 _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
                         r"|(?:skip )?advertisement|copyright ©.{0,80})$", re.IGNORECASE)
+# What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
+# "[src]", Sphinx "¶" and "[source]", "§", "🔗").
+_PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _END_SECTIONS = frozenset("references notes see also external links further reading bibliography sources citations "
                           "footnotes".split(" "))
 
@@ -247,11 +251,28 @@ def clean_html(html: str) -> str:
         classes = set((el.get("class") or "").split()) | {el.get("id") or ""}
         if el.tag in _APPARATUS_TAGS or classes & names:
             el.drop_tree()
+    for link in list(root.iter("a")):
+        if _PERMALINK.match(link.text_content()) and any(h.tag in _HEADINGS for h in link.iterancestors()):
+            link.drop_tree()            # the heading read "Events#", "Installation¶"
+    for pre in root.iter("pre"):
+        one_line_code(pre)
     for dl in list(root.iter("dl")):
         join_definitions(dl)
     for caption in list(root.iter("caption")):
         caption_before_table(caption)
     return lxml.html.tostring(root, encoding="unicode")
+
+
+def one_line_code(pre) -> None:
+    """A one-line <pre> ends with a line break. trafilatura writes a one-line code block as
+    inline code and runs the next paragraph or heading on after it: Node.js's docs read
+    "`node-gyp configure build` #### Function arguments" as one paragraph."""
+    if "\n" in pre.text_content().strip():
+        return
+    if len(pre):
+        pre[-1].tail = (pre[-1].tail or "") + "\n"
+    else:
+        pre.text = (pre.text or "") + "\n"
 
 
 def caption_before_table(caption) -> None:

@@ -537,3 +537,28 @@ def test_pdf_bullets_after_an_intro_ending_with_a_colon_join_it():
                       "program. Worker: A stateless process that executes tasks.", "The system layer has three parts.",
                       "• A bullet after a paragraph that introduces nothing stays."]
     assert context == ["4 Architecture"] * 3
+
+
+API_PAGE = """<html><head><title>Addons | Node.js Documentation</title></head><body><main>
+<h1>C++ addons<span><a class="mark" href="#addons" id="addons">#</a></span></h1>
+<p>Addons are dynamically-linked shared objects written in C++ that can be loaded into Node.js.</p>
+<h2>Building<span><a class="mark" href="#building" id="building">#</a></span>
+<a class="srclink" href="https://github.com/nodejs/node/blob/lib/addons.js">[src]</a></h2>
+<p>Once the binding file is ready, the example addons can be configured and built using node-gyp:</p>
+<pre><code class="language-bash">node-gyp configure build</code> <button class="copy-button">copy</button></pre>
+<h2>Function arguments<span><a class="mark" href="#function-arguments" id="function-arguments">#</a></span></h2>
+<p>Addons will typically expose objects and functions that can be accessed from JavaScript running in Node.js.</p>
+<h2>Context awareness<a class="headerlink" href="#context" title="Permalink to this heading">¶</a></h2>
+<p>There are environments in which Node.js addons may need to be loaded multiple times in multiple contexts.</p>
+</main></body></html>"""
+
+
+def test_heading_permalinks_are_not_heading_words_and_one_line_code_ends_its_paragraph():
+    # Node.js's docs: every section read "Building#", and a one-line code block ran on into the
+    # next heading ("node-gyp configure build #### Function arguments")
+    article = extract("addons.html", API_PAGE.encode())
+    assert article.title == "C++ addons"
+    assert set(article.context) == {"", "Building", "Function arguments", "Context awareness"}
+    code = article.paragraphs.index(next(p for p in article.paragraphs if "node-gyp configure build" in p))
+    assert article.paragraphs[code].endswith("node-gyp configure build")
+    assert article.context[code] == "Building" and article.context[code + 1] == "Function arguments"
