@@ -9,6 +9,9 @@ Layout of one index folder:
   tokens.npy      contextual token vectors of every sentence, for late interaction, as product-
                   quantisation codes (uint8, codebook.py; the manifest names the codebook)
   unit_tokens.npy how many token rows each unit has (sentence units; 0 for windows)
+  heading_tokens.npy, heading_lengths.npy
+                  the same codes for each section heading trail (in sorted order), and how many
+                  rows each has: late interaction matches a paragraph's heading as well
   bm25/           the paragraphs' BM25 index (bm25s: sparse arrays and JSON)
 
 A folder is written complete under a temporary name and renamed into place, so a crash never
@@ -67,7 +70,7 @@ def _large_blocks_straight_back() -> None:
 _large_blocks_straight_back()
 
 STREAM_TEXTS = 2048  # sentences per model call of a build (bounds its memory)
-FORMAT = 7          # 7: token vectors as PQ codes, unit vectors as 8-bit, article gzipped
+FORMAT = 8          # 7: token vectors as PQ codes, unit vectors as 8-bit, article gzipped; 8: headings' tokens
 
 
 def content_hash(article: Article) -> str:
@@ -90,6 +93,13 @@ class ArticleIndex:
     token_unit: np.ndarray       # int32, the unit of each token row
     manifest: dict
     codebook: Codebook           # decodes `tokens`
+    heading_tokens: np.ndarray | None = None     # uint8 PQ codes of the headings' word pieces
+    heading_lengths: np.ndarray | None = None    # int32 rows per heading, in `headings` order
+
+    @property
+    def headings(self) -> list[str]:
+        """The article's distinct section heading trails, sorted: what heading_tokens hold."""
+        return sorted({c for c in self.article.context if c})
 
     @property
     def size(self) -> int:
@@ -119,15 +129,18 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
     windows = _WindowPool(units, window_ids, sentence_ids, first,
                           [article.context_of(units[w].paragraph) for w in window_ids], headings, matrix)
     lengths = np.zeros(len(texts), dtype=np.int64)
-    chunks = []
+    chunks, heading_chunks = [], []
     for start, encoded in _encode_streamed(texts, embedder, progress):
         end = start + len(encoded.lengths)
         lengths[start:end] = encoded.lengths
         skip = max(first - start, 0)                     # heading rows: pooled, never stored
         matrix[sentence_ids[start + skip - first:end - first]] = encoded.vectors[skip:]
         windows.add(start, encoded.row_sums)
+        heading_rows = int(encoded.lengths[:skip].sum())
         with faiss_on_all_cores():                       # the model thread waits meanwhile
-            chunks.append(codebook.encode(encoded.rows[int(encoded.lengths[:skip].sum()):]))
+            chunks.append(codebook.encode(encoded.rows[heading_rows:]))
+            if skip:
+                heading_chunks.append(codebook.encode(encoded.rows[:heading_rows]))
         del encoded
     del texts
     codes = _joined(chunks, codebook.slices)
@@ -155,6 +168,8 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
         token_unit=np.repeat(sentence_ids.astype(np.int32), lengths[first:]),
         manifest=manifest,
         codebook=codebook,
+        heading_tokens=_joined(heading_chunks, codebook.slices),
+        heading_lengths=lengths[:first].astype(np.int32),
     )
 
 
@@ -269,6 +284,8 @@ class IndexStore:
             np.save(staging / "tokens.npy", index.tokens)
             np.save(staging / "unit_tokens.npy",
                     np.bincount(index.token_unit, minlength=len(index.unit_paragraph)).astype(np.int32))
+            np.save(staging / "heading_tokens.npy", index.heading_tokens)
+            np.save(staging / "heading_lengths.npy", index.heading_lengths)
             index.lexical.save(staging / "bm25")
             manifest = dict(index.manifest, files=_checksums(staging))
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -317,10 +334,16 @@ class IndexStore:
             if (vectors.ntotal != len(unit_paragraph) or vectors.d != manifest["dim"]
                     or tokens.shape != (len(token_unit), codebook.slices) or tokens.dtype != np.uint8):
                 return None
+            heading_tokens = np.load(folder / "heading_tokens.npy", allow_pickle=False)
+            heading_lengths = np.load(folder / "heading_lengths.npy", allow_pickle=False)
+            if (len(heading_lengths) != len({c for c in article.context if c}) or (heading_lengths < 0).any()
+                    or heading_tokens.shape != (int(heading_lengths.sum()), codebook.slices)
+                    or heading_tokens.dtype != np.uint8):
+                return None
         except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError):
             return None
         return ArticleIndex(article, data["sentences"], unit_paragraph, unit_sentence, vectors, lexical,
-                            tokens, token_unit, manifest, codebook)
+                            tokens, token_unit, manifest, codebook, heading_tokens, heading_lengths)
 
     def remove(self, article_id: str) -> bool:
         """Delete an index folder: renamed aside first, so no half-deleted index is ever loaded."""

@@ -124,6 +124,15 @@ class Retriever:
         self._decode = index.codebook.decode
         self._token_sentence = index.unit_sentence[index.token_unit]
         self._decoded_kept: Recent[int, np.ndarray] = Recent(DECODED_KEPT)
+        # Each paragraph's section heading trail (-1: none), and where each heading's rows start.
+        heading_id = {h: k for k, h in enumerate(index.headings)}
+        use = settings.late_headings > 0 and index.heading_tokens is not None and len(heading_id)
+        self._heading_of = np.array([heading_id.get(c, -1) for c in index.article.context] if use else [],
+                                    dtype=np.int64)
+        if not len(self._heading_of):
+            self._heading_of = np.full(self.n, -1, dtype=np.int64)
+        self._heading_start = np.concatenate([[0], np.cumsum(index.heading_lengths)]).astype(np.int64) if use else None
+        self._decoded_headings: Recent[int, np.ndarray] = Recent(DECODED_KEPT)
 
     def _paragraph_rows(self, paragraph: int) -> np.ndarray:
         """A paragraph's token vectors, decoded. An ask's evidence and answerability steps read
@@ -134,6 +143,27 @@ class Retriever:
         rows = self._decode(self._tokens[self._token_start[paragraph]:self._token_start[paragraph + 1]])
         self._keep({paragraph: rows})
         return rows
+
+    def _heading_rows(self, heading: int) -> np.ndarray:
+        rows = self._decoded_headings.get(heading)
+        if rows is None:
+            rows = self._decode(self.index.heading_tokens[self._heading_start[heading]:self._heading_start[heading + 1]])
+            self._decoded_headings.put(heading, rows)
+        return rows
+
+    def _with_headings(self, query: Query, paragraphs: list[int], best: np.ndarray) -> np.ndarray:
+        """`best` (question tokens x paragraphs: each token's MaxSim in the paragraph), raised
+        where the paragraph's section heading matches a question token better: the heading
+        names what the paragraphs under it are about ("emitter.removeAllListeners([eventName])"
+        above "Removes all listeners, or those of the specified eventName.")."""
+        headings = self._heading_of[paragraphs]
+        for heading in np.unique(headings[headings >= 0]):
+            rows = self._heading_rows(int(heading))
+            if len(rows):
+                columns = np.flatnonzero(headings == heading)
+                matched = self.settings.late_headings * (query.tokens @ rows.T).max(axis=1)
+                best[:, columns] = np.maximum(best[:, columns], matched[:, None])
+        return best
 
     def _keep(self, decoded: dict[int, np.ndarray]) -> None:
         if sum(len(rows) for rows in decoded.values()) > DECODED_KEPT_ROWS:
@@ -185,6 +215,7 @@ class Retriever:
             sims = np.concatenate([query.tokens @ kept[p].T for p in chosen], axis=1)
         offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
         best = np.maximum.reduceat(sims, offsets, axis=1)                 # (question tokens, paragraphs)
+        best = self._with_headings(query, chosen, best)
         out[has] = best.mean(axis=0) if query.weights is None else query.weights @ best
         return out
 
@@ -266,7 +297,14 @@ class Retriever:
     # --- what the answerability model reads ----------------------------------------------------
     def token_similarities(self, query: Query, paragraph: int) -> tuple[np.ndarray, np.ndarray]:
         """Cosine of every question word piece (rows) with every word piece of a paragraph
-        (columns), and the sentence each column belongs to."""
+        (columns), then of its section heading (as late interaction sees it), and the sentence
+        each column belongs to (-1: the heading)."""
         start, end = self._token_start[paragraph], self._token_start[paragraph + 1]
         sims = query.tokens @ self._paragraph_rows(paragraph).T
-        return sims, self._token_sentence[start:end]
+        sentence = self._token_sentence[start:end]
+        heading = int(self._heading_of[paragraph])
+        if heading >= 0:
+            rows = self._heading_rows(heading)
+            sims = np.concatenate([sims, query.tokens @ rows.T], axis=1)
+            sentence = np.concatenate([sentence, np.full(len(rows), -1, dtype=sentence.dtype)])
+        return sims, sentence

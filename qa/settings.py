@@ -45,6 +45,10 @@ class Settings:
     rerank_lexical_weight: float = 0.05
     late_function_word_share: float = 0.5   # MaxSim weighs each question word by its rarity in the
                                             # article; a function word by this share of the mean
+    late_headings: float = 0.95    # MaxSim also matches the paragraph's section heading trail, its
+                                   # cosines x this (0: off): an API page's "Removes all listeners." is
+                                   # under "emitter.removeAllListeners()". Under 1, a paragraph that
+                                   # says the word itself wins a tie (chosen on 4 Node.js pages, README)
     evidence_late_weight: float = 1.0    # sentence evidence score = cosine + 1.0 * sentence MaxSim
     evidence_margin: float = 0.2   # runner-up sentences this close to the best are evidence too
     max_question_chars: Positive = 2000

@@ -48,6 +48,15 @@ def test_a_corrupt_vectors_file_is_detected_and_rebuilt(fresh_engine, count_enco
     assert reopened.ask("Where do fish swim?").citations[0].paragraph == 3
 
 
+def test_an_index_without_its_headings_word_pieces_is_rebuilt(fresh_engine, count_encodes):
+    doc = fresh_engine.open_upload("trip.md", b"# Trip\n\n## Lake\n\nThe water was calm.\n\n## Hills\n\nSnow fell.\n")
+    (doc.index_path / "heading_lengths.npy").unlink()      # an index written before headings had them
+    again = Engine(fresh_engine.settings, embedder=fresh_engine.embedder)
+    calls = count_encodes(again)
+    reopened = again.open_upload("trip.md", b"# Trip\n\n## Lake\n\nThe water was calm.\n\n## Hills\n\nSnow fell.\n")
+    assert calls and len(reopened._index.heading_lengths) == 2
+
+
 def test_an_index_from_another_model_is_rebuilt(fresh_engine, count_encodes):
     doc = fresh_engine.open_text(TEXT)
     manifest_path = doc.index_path / "manifest.json"
@@ -182,6 +191,8 @@ def test_windows_and_headings_pooled_across_chunks_match_a_build_in_one_chunk(fr
     va, vb = (ix.vectors.reconstruct_n(0, ix.vectors.ntotal) for ix in (a, b))
     assert np.abs(va - vb).max() < 0.02                  # 8-bit codes of the same vectors
     assert (a.tokens == b.tokens).mean() > 0.99 and np.array_equal(a.token_unit, b.token_unit)
+    assert np.array_equal(a.heading_lengths, b.heading_lengths) and len(a.heading_lengths) == 2
+    assert (a.heading_tokens == b.heading_tokens).mean() > 0.99
 
 
 def test_unit_vectors_are_coded_with_the_ranges_faiss_would_train(seed_doc):

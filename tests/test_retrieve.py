@@ -19,6 +19,40 @@ def test_hybrid_finds_a_rare_name_that_only_lexical_search_pins_down(fresh_engin
     assert doc.ask("What did the Quillfeather carry?", ranker=Ranker.BM25).citations[0].paragraph == 2
 
 
+QUEUE_API = b"""# Task queue
+
+## queue.add(task)
+
+Puts a task at the end of the queue and returns its id.
+
+## queue.clear()
+
+Empties the queue. Tasks already running are not stopped.
+
+## queue.pause()
+
+Stops taking new tasks until resume is called.
+
+## Events
+
+The 'drain' event is emitted after queue.clear() is called or when the last task finishes.
+"""
+
+
+def test_a_paragraph_is_found_by_its_section_heading_when_its_own_text_does_not_name_it(fresh_engine):
+    # an API page: "Stops taking new tasks" never says "pause"; its heading does. Late interaction
+    # matched the paragraph's own words only, and "Empties the queue." came first
+    from dataclasses import replace
+
+    from qa import Engine
+
+    doc = fresh_engine.open_upload("queue.md", QUEUE_API)
+    assert doc.ask("What does queue.pause do?").citations[0].paragraph == 3
+    assert doc.ask("What does queue.add return?").citations[0].paragraph == 1
+    plain = Engine(replace(fresh_engine.settings, late_headings=0.0), embedder=fresh_engine.embedder)
+    assert plain.open_upload("queue.md", QUEUE_API).ask("What does queue.pause do?").citations[0].paragraph != 3
+
+
 def test_one_answering_sentence_lifts_a_long_paragraph_to_first(fresh_engine):
     long = LONG_FILLER + " The treasurer announced that the bridge will cost 4 million euros."
     doc = fresh_engine.open_text(
