@@ -182,7 +182,7 @@ def _html(html: str, shown: str, stem: str) -> Article:
     meta = trafilatura.extract_metadata(cleaned)
     # trafilatura indents a code fence that opens inside a list item but not the one that closes
     # it, which leaves the fence open to the end of the page: all the rest read as one code block
-    article = _markdown(_FENCE_INDENT.sub(r"\1", markdown), stem)
+    article = _markdown(_fences_after_text(_FENCE_INDENT.sub(r"\1", markdown)), stem)
     paragraphs, context = [], []
     for n, text in enumerate(article.paragraphs):
         text = clean_paragraph(text)
@@ -220,6 +220,25 @@ _APPARATUS_TAGS = ("figcaption", "sup")
 _MARKERS = re.compile(r"\[(?:\d{1,3}|[a-z]|edit|citation needed|note \d+|nb \d+)\]", re.IGNORECASE)
 _REFERENCE_LINE = re.compile(r"^(?:[-*•]\s*)?(?:\^|↑)")
 _FENCE_INDENT = re.compile(r"^[ \t]+(`{3,}|~{3,})", re.MULTILINE)
+_FENCE_AFTER_TEXT = re.compile(r"^([^\n]*?[^\s`])[ \t]*(`{3,})[ \t]*\n(.*?)\n[ \t]*\2[ \t]*(?:\n|$)",
+                               re.MULTILINE | re.DOTALL)
+_SENTENCE_GOES_ON = re.compile(r"[ \t]*[a-z.,;:)]")
+
+
+def _fences_after_text(markdown: str) -> str:
+    """trafilatura writes code that a line of text runs into as a fence opened at the end of
+    that line ("available via any of ```"). That is no fence in Markdown; its closing fence,
+    at the start of a line, opened one instead, and from there on code read as text and text
+    as code, Markdown signs and all (Node.js's one-page manual, bzip2's and valgrind's). Code
+    inside a sentence that goes on after it ("The call ```bzalloc (opaque, n, m)``` is expected
+    to …", a DocBook <code> with line breaks) becomes inline code; code a sentence introduces
+    becomes a block on its own lines."""
+    def mend(m: re.Match) -> str:
+        text, fence, code = m.group(1), m.group(2), m.group(3)
+        if _SENTENCE_GOES_ON.match(m.string, m.end()):
+            return f"{text} `{' '.join(code.split())}` "
+        return f"{text}\n{fence}\n{code}\n{fence}\n"
+    return _FENCE_AFTER_TEXT.sub(mend, markdown)
 _ALNUM = re.compile(r"\w")
 _TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
 # Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery

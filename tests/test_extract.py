@@ -562,3 +562,31 @@ def test_heading_permalinks_are_not_heading_words_and_one_line_code_ends_its_par
     code = article.paragraphs.index(next(p for p in article.paragraphs if "node-gyp configure build" in p))
     assert article.paragraphs[code].endswith("node-gyp configure build")
     assert article.context[code] == "Building" and article.context[code + 1] == "Function arguments"
+
+
+FENCES_PAGE = """<html><head><title>Allocators</title></head><body><main><h1>Allocators</h1>
+<p>Custom memory allocators are supported. The call <code class="computeroutput">bzalloc (
+opaque, n, m )</code> is expected to return a pointer to <code class="computeroutput">n *
+m</code> bytes of memory.</p>
+<p>None of the following APIs provide a stability guarantee across major versions:</p>
+<ul><li><p>the C++ APIs available via any of</p>
+<pre><code>#include &lt;node.h&gt;
+#include &lt;node_buffer.h&gt;</code></pre></li>
+<li><p>the libuv APIs which are also included with the runtime</p></li></ul>
+<h2>Building</h2>
+<p>Addons are built with node-gyp, which writes a build directory next to the binding file.</p>
+<p>Each addon must export an initialization function with the module registration macro.</p>
+</main></body></html>"""
+
+
+def test_code_a_line_of_text_runs_into_does_not_turn_the_rest_of_the_page_into_code():
+    # trafilatura opens a fence at the end of a line of text; its closing fence then opened one,
+    # and the rest of the page read code as text and text as code (Node.js's one-page manual,
+    # bzip2's and valgrind's): "### Building" and "the libuv APIs" inside code paragraphs
+    article = extract("alloc.html", FENCES_PAGE.encode())
+    assert ("Custom memory allocators are supported. The call bzalloc ( opaque, n, m ) is expected to return "
+            "a pointer to n * m bytes of memory.") in article.paragraphs
+    assert not any("`" in p or "#" in p.replace("#include", "") for p in article.paragraphs)
+    assert "Addons are built with node-gyp, which writes a build directory next to the binding file." \
+        in article.paragraphs
+    assert article.context[-1] == "Building"
