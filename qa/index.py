@@ -133,7 +133,7 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
     for start, encoded in _encode_streamed(texts, embedder, progress):
         end = start + len(encoded.lengths)
         lengths[start:end] = encoded.lengths
-        skip = max(first - start, 0)                     # heading rows: pooled, never stored
+        skip = min(max(first - start, 0), len(encoded.lengths))   # heading rows: pooled, not paragraphs
         matrix[sentence_ids[start + skip - first:end - first]] = encoded.vectors[skip:]
         windows.add(start, encoded.row_sums)
         heading_rows = int(encoded.lengths[:skip].sum())
@@ -216,7 +216,8 @@ class _WindowPool:
             self.matrix[self.window_ids[list(ids)]] = sums / np.maximum(
                 np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
         self.done = ready
-        keep_from = next((int(p.min()) for p in self.pieces[ready:] if len(p)), end)   # pending windows start in order
+        # pending windows start in order; a chunk of headings alone is before all of them
+        keep_from = min(next((int(p.min()) for p in self.pieces[ready:] if len(p)), end), end)
         self.held = self.held[keep_from - self.held_from:].copy()
         self.held_from = keep_from
 
