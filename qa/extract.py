@@ -223,6 +223,19 @@ _FENCE_INDENT = re.compile(r"^[ \t]+(`{3,}|~{3,})", re.MULTILINE)
 _FENCE_AFTER_TEXT = re.compile(r"^([^\n]*?[^\s`])[ \t]*(`{3,})[ \t]*\n(.*?)\n[ \t]*\2[ \t]*(?:\n|$)",
                                re.MULTILINE | re.DOTALL)
 _SENTENCE_GOES_ON = re.compile(r"[ \t]*[a-z.,;:)]")
+_ALNUM = re.compile(r"\w")
+_TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
+# Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
+# controls, comment counters, "continue reading" links, a copyright line.
+_FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
+                        r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
+                        r"|(?:skip )?advertisement|copyright ©.{0,80})$", re.IGNORECASE)
+# What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
+# "[src]", Sphinx "¶" and "[source]", "§", "🔗").
+_PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_END_SECTIONS = frozenset("references notes see also external links further reading bibliography sources citations "
+                          "footnotes".split(" "))
 
 
 def _fences_after_text(markdown: str) -> str:
@@ -239,19 +252,6 @@ def _fences_after_text(markdown: str) -> str:
             return f"{text} `{' '.join(code.split())}` "
         return f"{text}\n{fence}\n{code}\n{fence}\n"
     return _FENCE_AFTER_TEXT.sub(mend, markdown)
-_ALNUM = re.compile(r"\w")
-_TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
-# Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
-# controls, comment counters, "continue reading" links, a copyright line.
-_FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
-                        r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
-                        r"|(?:skip )?advertisement|copyright ©.{0,80})$", re.IGNORECASE)
-# What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
-# "[src]", Sphinx "¶" and "[source]", "§", "🔗").
-_PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_END_SECTIONS = frozenset("references notes see also external links further reading bibliography sources citations "
-                          "footnotes".split(" "))
 
 
 def clean_html(html: str) -> str:

@@ -125,13 +125,12 @@ class Retriever:
         self._token_sentence = index.unit_sentence[index.token_unit]
         self._decoded_kept: Recent[int, np.ndarray] = Recent(DECODED_KEPT)
         # Each paragraph's section heading trail (-1: none), and where each heading's rows start.
-        heading_id = {h: k for k, h in enumerate(index.headings)}
-        use = settings.late_headings > 0 and index.heading_tokens is not None and len(heading_id)
-        self._heading_of = np.array([heading_id.get(c, -1) for c in index.article.context] if use else [],
-                                    dtype=np.int64)
-        if not len(self._heading_of):
-            self._heading_of = np.full(self.n, -1, dtype=np.int64)
-        self._heading_start = np.concatenate([[0], np.cumsum(index.heading_lengths)]).astype(np.int64) if use else None
+        use = settings.late_headings > 0 and index.heading_tokens is not None
+        heading_id = {h: k for k, h in enumerate(index.headings)} if use else {}
+        self._heading_of = np.array([heading_id.get(c, -1) for c in index.article.context] if heading_id
+                                    else [-1] * self.n, dtype=np.int64)
+        self._heading_start = np.concatenate([[0], np.cumsum(index.heading_lengths)]).astype(np.int64) \
+            if heading_id else None
         self._decoded_headings: Recent[int, np.ndarray] = Recent(DECODED_KEPT)
 
     def _paragraph_rows(self, paragraph: int) -> np.ndarray:
@@ -297,14 +296,14 @@ class Retriever:
     # --- what the answerability model reads ----------------------------------------------------
     def token_similarities(self, query: Query, paragraph: int) -> tuple[np.ndarray, np.ndarray]:
         """Cosine of every question word piece (rows) with every word piece of a paragraph
-        (columns), then of its section heading (as late interaction sees it), and the sentence
-        each column belongs to (-1: the heading)."""
+        (columns), then of its section heading (x late_headings, as late interaction sees it),
+        and the sentence each column belongs to (-1: the heading)."""
         start, end = self._token_start[paragraph], self._token_start[paragraph + 1]
         sims = query.tokens @ self._paragraph_rows(paragraph).T
         sentence = self._token_sentence[start:end]
         heading = int(self._heading_of[paragraph])
         if heading >= 0:
             rows = self._heading_rows(heading)
-            sims = np.concatenate([sims, query.tokens @ rows.T], axis=1)
+            sims = np.concatenate([sims, self.settings.late_headings * (query.tokens @ rows.T)], axis=1)
             sentence = np.concatenate([sentence, np.full(len(rows), -1, dtype=sentence.dtype)])
         return sims, sentence
