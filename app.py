@@ -265,10 +265,15 @@ def render_articles(engine: Engine) -> str:
             if st.session_state.pop("pending_upload", None) == key and st.session_state.get(key) is not None:
                 add_article("upload", key)
         with paste_tab:
-            st.text_input("Title (optional)", key="paste_title")
-            st.text_area(f"Text (blank lines separate paragraphs; up to {MAX_BYTES // 10**6} MB)",
-                         key="paste_text", height=180)
-            if st.button("Add the text"):
+            # A form sends the title and the text with the click that submits them: as two
+            # widgets and a button, a click right after typing could be handled before the text
+            # area had sent its text (its value is sent when it loses focus).
+            with st.form("paste_form", border=False):
+                st.text_input("Title (optional)", key="paste_title")
+                st.text_area(f"Text (blank lines separate paragraphs; up to {MAX_BYTES // 10**6} MB)",
+                             key="paste_text", height=180)
+                submitted = st.form_submit_button("Add the text")
+            if submitted:
                 add_article("paste")
     return article_id
 
