@@ -50,7 +50,7 @@ def test_a_corrupt_vectors_file_is_detected_and_rebuilt(fresh_engine, count_enco
 
 def test_an_index_without_its_headings_word_pieces_is_rebuilt(fresh_engine, count_encodes):
     doc = fresh_engine.open_upload("trip.md", b"# Trip\n\n## Lake\n\nThe water was calm.\n\n## Hills\n\nSnow fell.\n")
-    (doc.index_path / "heading_lengths.npy").unlink()      # an index written before headings had them
+    (doc.index_path / "heading_lengths.npy").unlink()      # lost: rebuilt, never loaded without it
     again = Engine(fresh_engine.settings, embedder=fresh_engine.embedder)
     calls = count_encodes(again)
     reopened = again.open_upload("trip.md", b"# Trip\n\n## Lake\n\nThe water was calm.\n\n## Hills\n\nSnow fell.\n")
