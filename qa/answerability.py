@@ -106,7 +106,7 @@ def features(retriever: Retriever, query: Query, ranking: Ranking, evidence_sent
                    missing_idf_max=float(idf[~present].max(initial=0.0)))
 
     # Word-level alignment of the question's content words with the paragraph and the sentence.
-    content, word_idf = _content_words(query, lexical)
+    content, word_idf = _content_words(query)
     sims, column_sentence = retriever.token_similarities(query, top)
     if len(content) and sims.size:
         best = sims.max(axis=1)
@@ -156,13 +156,13 @@ def features(retriever: Retriever, query: Query, ranking: Ranking, evidence_sent
     return np.array([out[name] for name in FEATURES], dtype=np.float64)
 
 
-def _content_words(query: Query, lexical) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (into query.words) of the question's content words, and each one's IDF in the article."""
-    if query.word_of is None:
+def _content_words(query: Query) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (into query.words) of the question's content words, and each one's IDF in the
+    article (Query.idf, looked up when the question was encoded)."""
+    if query.word_of is None or query.idf is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    idf = query.idf if query.idf is not None else lexical.word_idf(query.words)
-    chosen = np.flatnonzero(~np.isnan(idf))
-    return chosen.astype(np.int64), idf[chosen]
+    chosen = np.flatnonzero(~np.isnan(query.idf))
+    return chosen.astype(np.int64), query.idf[chosen]
 
 
 def _new_capital(sentence: str, question: str) -> bool:

@@ -98,12 +98,17 @@ class ArticleIndex:
 
     @property
     def headings(self) -> list[str]:
-        """The article's distinct section heading trails, sorted: what heading_tokens hold."""
-        return sorted({c for c in self.article.context if c})
+        """What heading_tokens hold (headings_of)."""
+        return headings_of(self.article)
 
     @property
     def size(self) -> int:
         return len(self.article.paragraphs)
+
+
+def headings_of(article: Article) -> list[str]:
+    """The article's distinct section heading trails, sorted: the order a build encodes them in."""
+    return sorted({c for c in article.context if c})
 
 
 def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook,
@@ -121,7 +126,7 @@ def build(article: Article, embedder: Embedder, params: dict, codebook: Codebook
     # sentences from them instead was 20% faster but cost a point of R@1 on the tune file.)
     # Section headings (Markdown) are not paragraphs: each is encoded once and pooled into the
     # windows of its section's paragraphs, and its words join their BM25 documents.
-    headings = sorted({c for c in article.context if c})
+    headings = headings_of(article)
     # Headings go first, so that their sums are there when the first window needs them.
     texts = headings + [units[i].text for i in sentence_ids]
     first = len(headings)
@@ -337,7 +342,7 @@ class IndexStore:
                 return None
             heading_tokens = np.load(folder / "heading_tokens.npy", allow_pickle=False)
             heading_lengths = np.load(folder / "heading_lengths.npy", allow_pickle=False)
-            if (len(heading_lengths) != len({c for c in article.context if c}) or (heading_lengths < 0).any()
+            if (len(heading_lengths) != len(headings_of(article)) or (heading_lengths < 0).any()
                     or heading_tokens.shape != (int(heading_lengths.sum()), codebook.slices)
                     or heading_tokens.dtype != np.uint8):
                 return None
