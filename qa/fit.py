@@ -155,6 +155,15 @@ def summary(cases: Cases, p: np.ndarray, answer_at: float, decline_below: float)
     if (own & with_impossible).any() and (own & ~with_impossible).any():
         for name, mask in (("own_squad2_articles", own & with_impossible), ("own_other_articles", own & ~with_impossible)):
             out[name] = {"questions": int(mask.sum()), "declined": round(100 * float((p[mask] < decline_below).mean()), 2)}
+    # SQuAD 2.0's writers often made a question unanswerable by adding a negation ("Who did not
+    # adopt …?"): the declines split by whether the question holds one show what the model keys on
+    negated = cases.x[:, FEATURES.index("negated")] > 0
+    for kind in ("impossible", "own"):
+        mask = cases.kind == kind
+        if (mask & negated).any() and (mask & ~negated).any():
+            out[f"{kind}_by_negation"] = {
+                name: {"questions": int(m.sum()), "declined": round(100 * float((p[m] < decline_below).mean()), 2)}
+                for name, m in (("negated", mask & negated), ("not_negated", mask & ~negated))}
     if own.any():
         kept = own & (p >= decline_below)
         out["own"]["r_at_1_all"] = round(100 * float(cases.right[own].mean()), 2)
@@ -186,6 +195,12 @@ def report(cases: Cases, p: np.ndarray, answer_at: float, decline_below: float) 
         lines.append("answerable declined, by article: " + ", ".join(
             f"{figures[k]['declined']:.2f}% of {figures[k]['questions']} on the {what}" for k, what in
             (("own_squad2_articles", "SQuAD 2.0 articles"), ("own_other_articles", "others"))))
+    for kind, what in (("impossible", "SQuAD 2.0 unanswerable"), ("own", "answerable")):
+        if f"{kind}_by_negation" in figures:
+            split = figures[f"{kind}_by_negation"]
+            lines.append(f"{what} declined, by negation in the question: {split['negated']['declined']:.2f}% of "
+                         f"{split['negated']['questions']} negated, {split['not_negated']['declined']:.2f}% of "
+                         f"{split['not_negated']['questions']} others")
     if "own" in figures:
         lines.append(f"R@1 of answerable questions: {figures['own']['r_at_1_all']:.2f} all, "
                      f"{figures['own']['r_at_1_not_declined']:.2f} counting only those not declined")

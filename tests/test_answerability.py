@@ -88,3 +88,17 @@ def test_the_report_splits_answerable_declines_by_whether_the_article_has_squad2
     assert figures["own_squad2_articles"] == {"questions": 2, "declined": 50.0}
     assert figures["own_other_articles"] == {"questions": 2, "declined": 0.0}
     assert "50.00% of 2 on the SQuAD 2.0 articles" in fit.report(cases, p, 0.5, 0.1)
+
+
+def test_the_report_splits_declines_by_negation_in_the_question():
+    kind = np.array(["impossible", "impossible", "impossible", "own", "own", "own"])
+    x = np.zeros((6, len(FEATURES)))
+    x[[0, 1, 3], FEATURES.index("negated")] = 1                    # "Who did not …?"
+    cases = fit.Cases(x, kind == "own", np.array(["A"] * 6), kind, kind == "own")
+    p = np.array([0.05, 0.05, 0.9, 0.05, 0.9, 0.9])
+    figures = fit.summary(cases, p, answer_at=0.5, decline_below=0.1)
+    assert figures["impossible_by_negation"] == {"negated": {"questions": 2, "declined": 100.0},
+                                                 "not_negated": {"questions": 1, "declined": 0.0}}
+    assert figures["own_by_negation"]["negated"] == {"questions": 1, "declined": 100.0}
+    assert "answerable declined, by negation in the question: 100.00% of 1 negated, 0.00% of 2 others" in \
+        fit.report(cases, p, 0.5, 0.1)
