@@ -6,8 +6,9 @@ The shipped method ("hybrid") has two stages:
    paragraph); lexical is BM25 divided by the article's best BM25 for the question.
 2. Rerank: late interaction (ColBERT-style MaxSim) over the model's own contextual token
    vectors — for each question token, its best match among the paragraph's tokens, averaged
-   with a weight per question word by its rarity in the article (token_weights) — plus small
-   shares of the dense and lexical scores. It sees every word of every sentence,
+   with a weight per question word by its rarity in the article (token_weights), and mixed
+   with the same score of the paragraph's best sentence — plus small shares of the dense and
+   lexical scores. It sees every word of every sentence,
    so it catches a single answering phrase that pooled vectors blur.
 "dense" and "bm25" are the single signals (a `Ranker`), kept for the evaluation's side-by-side table.
 Both stages are written once and applied alike to the question and to the conversation a
@@ -151,7 +152,8 @@ class Retriever:
         return rows
 
     def _with_headings(self, query: Query, paragraphs: list[int], best: np.ndarray) -> np.ndarray:
-        """`best` (question tokens x paragraphs: each token's MaxSim in the paragraph), raised
+        """`best` (question tokens x columns: each token's MaxSim in a paragraph, or in one of its
+        sentences; `paragraphs`: each column's paragraph), raised
         where the paragraph's section heading matches a question token better: the heading
         names what the paragraphs under it are about ("emitter.removeAllListeners([eventName])"
         above "Removes all listeners, or those of the specified eventName.")."""
@@ -191,7 +193,10 @@ class Retriever:
 
     def late_interaction(self, query: Query, paragraphs: np.ndarray) -> np.ndarray:
         """MaxSim of the question's tokens against each given paragraph's tokens, averaged with
-        the query's weights (token_weights)."""
+        the query's weights (token_weights), mixed with the same score of its best sentence
+        (Settings.late_sentence_share): the question's words all matched in one sentence count
+        for more than the same words spread over a paragraph, as in a news story's lead, which
+        names everything the story goes on to tell."""
         starts, ends = self._token_start[paragraphs], self._token_start[paragraphs + 1]
         lengths = ends - starts
         out = np.zeros(len(paragraphs), dtype=np.float32)
@@ -212,10 +217,22 @@ class Retriever:
             sims = query.tokens @ decoded.T                                           # (question tokens, rows)
         else:
             sims = np.concatenate([query.tokens @ kept[p].T for p in chosen], axis=1)
-        offsets = np.concatenate([[0], np.cumsum(lengths[has])[:-1]])
-        best = np.maximum.reduceat(sims, offsets, axis=1)                 # (question tokens, paragraphs)
-        best = self._with_headings(query, chosen, best)
-        out[has] = best.mean(axis=0) if query.weights is None else query.weights @ best
+        # Each sentence's columns, paragraph by paragraph (a sentence id restarts in each paragraph).
+        sentence = np.concatenate([self._token_sentence[self._token_start[p]:self._token_start[p + 1]] for p in chosen])
+        paragraph_start = np.zeros(len(sentence), dtype=bool)
+        paragraph_start[np.concatenate([[0], np.cumsum(lengths[has])[:-1]])] = True
+        sentence_start = np.flatnonzero(paragraph_start | np.r_[True, sentence[1:] != sentence[:-1]])
+        per_sentence = np.maximum.reduceat(sims, sentence_start, axis=1)     # (question tokens, sentences)
+        first_sentence = np.flatnonzero(paragraph_start[sentence_start])   # each paragraph's first sentence column
+        of_sentence = np.repeat(np.arange(len(chosen)), np.diff(np.r_[first_sentence, len(sentence_start)]))
+        per_sentence = self._with_headings(query, [chosen[i] for i in of_sentence], per_sentence)
+        best = np.maximum.reduceat(per_sentence, first_sentence, axis=1)  # (question tokens, paragraphs)
+
+        def pooled(matrix: np.ndarray) -> np.ndarray:
+            return matrix.mean(axis=0) if query.weights is None else query.weights @ matrix
+
+        share = self.settings.late_sentence_share
+        out[has] = (1 - share) * pooled(best) + share * np.maximum.reduceat(pooled(per_sentence), first_sentence)
         return out
 
     # --- ranking --------------------------------------------------------------------------

@@ -49,6 +49,9 @@ class Settings:
                                    # cosines x this (0: off): an API page's "Removes all listeners." is
                                    # under "emitter.removeAllListeners()". Under 1, a paragraph that
                                    # says the word itself wins a tie (chosen on 4 Node.js pages, README)
+    late_sentence_share: float = 0.6   # late interaction = 0.4 x the paragraph's MaxSim + 0.6 x its best
+                                       # sentence's (0: paragraph only). Chosen on the SQuAD tune file and
+                                       # the fit conversation sets (README)
     evidence_late_weight: float = 1.0    # sentence evidence score = cosine + 1.0 * sentence MaxSim
     evidence_margin: float = 0.2   # runner-up sentences this close to the best are evidence too
     max_question_chars: Positive = 2000

@@ -1,7 +1,9 @@
 """Fusion, sentence-level signal, long-paragraph windows, evidence and abstention."""
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.retrieve import Ranker
@@ -169,3 +171,40 @@ def test_a_date_tells_paragraphs_apart_that_all_name_the_town(fresh_engine):
         "Wexcombe council met in Wexcombe town hall to discuss a barrier for Wexcombe.\n\n"
         "The Wexcombe flood barrier will cost six million pounds and take two years to build.")
     assert doc.ask("What happened in Wexcombe in October 2019?").citations[0].paragraph == 2
+
+
+HELDOUT = Path(__file__).parent / "data" / "conversations-heldout.json"
+
+
+def test_a_sentence_holding_the_question_outranks_a_paragraph_that_spreads_its_words(fresh_engine):
+    # held out (the share was chosen on other texts): "Her first Arctic expedition left Copenhagen in
+    # May 1931" (¶4) against ¶5, "The second expedition, in 1936, was Lindqvist's own …", which has
+    # every word of the question somewhere, and came first on the paragraph's MaxSim alone
+    from dataclasses import replace
+
+    from qa import Engine
+
+    article = next(a for a in json.loads(HELDOUT.read_text())["articles"] if a["id"] == "lindqvist")
+    text = "\n\n".join(article["paragraphs"])
+    question = "When did Lindqvist's first Arctic expedition set off?"
+    assert fresh_engine.open_text(text, listed=False).ask(question).citations[0].paragraph == 4
+    plain = Engine(replace(fresh_engine.settings, late_sentence_share=0.0), embedder=fresh_engine.embedder)
+    assert plain.open_text(text, listed=False).ask(question).citations[0].paragraph == 5
+
+
+def test_late_interaction_mixes_each_paragraphs_maxsim_with_its_best_sentences(fresh_engine):
+    # the vectorised bookkeeping (sentence columns across several paragraphs, some decoded already)
+    # against the definition, one paragraph and one sentence at a time
+    doc = fresh_engine.open_text(
+        "The mill opened in 1820. It spun cotton. Its owner was Ada Crane.\n\n"
+        "Crane sold the mill in 1850.\n\nThe river froze in 1847. Boats stopped.", listed=False)   # ¶2: one sentence
+    retriever, query = doc._retriever, doc.encode("Who owned the cotton mill?")
+    retriever.late_interaction(query, np.array([1]))                  # ¶2 decoded and kept, the others not
+    got = retriever.late_interaction(query, np.array([0, 1, 2]))
+    share = retriever.settings.late_sentence_share
+    for column, p in enumerate((0, 1, 2)):
+        sims = query.tokens @ retriever._paragraph_rows(p).T
+        sentence = retriever._token_sentence[retriever._token_start[p]:retriever._token_start[p + 1]]
+        by_sentence = [query.weights @ sims[:, sentence == s].max(axis=1) for s in np.unique(sentence)]
+        expected = (1 - share) * (query.weights @ sims.max(axis=1)) + share * max(by_sentence)
+        assert got[column] == pytest.approx(expected, abs=1e-5)
