@@ -151,6 +151,11 @@ class Retriever:
             self._decoded_headings.put(heading, rows)
         return rows
 
+    def _heading_similarities(self, query: Query, heading: int) -> np.ndarray:
+        """Cosine of every question word piece with every word piece of a heading trail, x
+        late_headings: the one scale late interaction and answerability both read."""
+        return self.settings.late_headings * (query.tokens @ self._heading_rows(heading).T)
+
     def _with_headings(self, query: Query, paragraphs: list[int], best: np.ndarray) -> np.ndarray:
         """`best` (question tokens x columns: each token's MaxSim in a paragraph, or in one of its
         sentences; `paragraphs`: each column's paragraph), raised
@@ -159,11 +164,10 @@ class Retriever:
         above "Removes all listeners, or those of the specified eventName.")."""
         headings = self._heading_of[paragraphs]
         for heading in np.unique(headings[headings >= 0]):
-            rows = self._heading_rows(int(heading))
-            if len(rows):
+            sims = self._heading_similarities(query, int(heading))
+            if sims.size:
                 columns = np.flatnonzero(headings == heading)
-                matched = self.settings.late_headings * (query.tokens @ rows.T).max(axis=1)
-                best[:, columns] = np.maximum(best[:, columns], matched[:, None])
+                best[:, columns] = np.maximum(best[:, columns], sims.max(axis=1)[:, None])
         return best
 
     def _keep(self, decoded: dict[int, np.ndarray]) -> None:
@@ -320,7 +324,7 @@ class Retriever:
         sentence = self._token_sentence[start:end]
         heading = int(self._heading_of[paragraph])
         if heading >= 0:
-            rows = self._heading_rows(heading)
-            sims = np.concatenate([sims, self.settings.late_headings * (query.tokens @ rows.T)], axis=1)
-            sentence = np.concatenate([sentence, np.full(len(rows), -1, dtype=sentence.dtype)])
+            in_heading = self._heading_similarities(query, heading)
+            sims = np.concatenate([sims, in_heading], axis=1)
+            sentence = np.concatenate([sentence, np.full(in_heading.shape[1], -1, dtype=sentence.dtype)])
         return sims, sentence
