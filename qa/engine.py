@@ -132,14 +132,22 @@ class Document:
             return None, 0.0
         s = self._settings
         known = int(np.count_nonzero(self._index.lexical.document_frequency(query.terms)))
-        weight = followup.weight(followup.signals(question, query.terms, known), s.followup_weight_terse,
-                                 s.followup_weight_short, s.followup_weight_long, s.followup_elliptic_terms)
-        if weight <= 0:
+        sig = followup.signals(question, query.terms, known)
+        weight = followup.weight(sig, s.followup_weight_terse, s.followup_weight_short, s.followup_weight_long,
+                                 s.followup_elliptic_terms)
+        if weight <= 0 or (sig.content_terms > 2 and self._decided(query)):
             return None, 0.0
         previous = history[-1]
         earlier, _ = self.context(previous, self.encode(previous), history[-3:-1])
         text = followup.joined(earlier.text, previous) if earlier is not None else previous
         return self.encode(text), weight
+
+    def _decided(self, query: Query) -> bool:
+        """Do the question's own words pick one paragraph: its first two, searched alone, more
+        than Settings.followup_long_margin apart? A follow-up that says much itself leans on the
+        chat only when they do not."""
+        scores = self._retriever.rank(query).scores
+        return len(scores) < 2 or float(scores[0] - scores[1]) >= self._settings.followup_long_margin
 
     def encode(self, question: str) -> Query:
         cached = self._queries.get(question)

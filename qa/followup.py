@@ -7,8 +7,9 @@ score a paragraph gets for it (dense, BM25, late interaction) gets a share w of 
 gets for the previous question (itself with its own context): among paragraphs that fit the
 question, the one the conversation is about wins. The less the question says itself, the
 more the conversation decides: w by its number of content words (Settings.followup_weight_*:
-now 0.5 with at most two, "And CBS?", "How long is it?"; 0 with three or more, its own words
-are enough to go on). A
+now 0.5 with at most two, "And CBS?", "How long is it?"). With three or more its own words
+usually decide, and it is searched alone unless they leave its first two paragraphs tied
+(within Settings.followup_long_margin; Document.context decides, as it needs the ranking). A
 self-contained question is searched alone, so a change of topic is never dragged back; so is
 a short one none of whose words the article holds (an off-topic question mid-chat: before,
 half of them were lifted by the chat to "closest passage" instead of declined).

@@ -61,7 +61,8 @@ class Settings:
     # follow-ups); reported on conversations-heldout.json (README).
     followup_weight_terse: float = 0.5    # at most 1 content word ("And CBS?", "How long is it?")
     followup_weight_short: float = 0.5    # 2 content words
-    followup_weight_long: float = 0.0     # 3 or more: its own words decide (0.1-0.35 lost on the fit part)
+    followup_weight_long: float = 0.5     # 3 or more, and its own words leave the first two paragraphs
+    followup_long_margin: float = 0.025   # this close (else searched alone; unconditional 0.1-0.35 lost)
     followup_elliptic_terms: int = 2      # this few content words lean on the chat without a pointing word
     followup_lift: float = 0.5            # the chat's probability may lift a follow-up's, mixed at lift x w
                                           # (0: 25.8% of answerable follow-ups declined; 0.5: 12.3%)

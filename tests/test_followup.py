@@ -1,11 +1,13 @@
 """Follow-up questions: the rule that decides, topic changes, and the conversation set."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from conftest import ROOT
 from qa import chat, conversations, followup
+from qa.engine import Engine
 from qa.export import chat_markdown
 from qa.feedback import FeedbackStore
 from qa.followup import signals
@@ -108,6 +110,25 @@ def test_held_out_follow_ups_are_found_better_with_the_chat_than_without(engine)
     assert change.recall_with_history >= change.recall_without_history
     assert result["unanswerable"].turns >= 8
     assert run.off_topic_turns >= 40 and run.off_topic_declined >= 85.0      # 52% before the no-known-word rule
+
+
+def _held_out_article(engine, name, **settings):
+    article = next(a for a in json.loads(HELD_OUT.read_text())["articles"] if a["id"] == name)
+    if settings:
+        engine = Engine(settings=replace(engine.settings, **settings), embedder=engine.embedder)
+    return engine.open_text("\n\n".join(article["paragraphs"]), title=article["title"], listed=False)
+
+
+def test_a_long_follow_up_leans_on_the_chat_only_when_its_own_words_leave_a_tie(engine):
+    history = ["How did Stanmoor handle its branch libraries?"]          # a held-out conversation
+    question = "By how much did visits drop there?"                      # three words of its own, "there"
+    answer = _held_out_article(engine, "libraries").ask(question, history=history)
+    assert answer.citations[0].paragraph == 4 and answer.context_weight == LONG > 0
+    alone = _held_out_article(engine, "libraries", followup_long_margin=0.0).ask(question, history=history)
+    assert alone.citations[0].paragraph == 3 and alone.context_weight == 0      # searched alone: ¶3, wrong
+    decided = _held_out_article(engine, "libraries").ask("How many branches did Harwick close in 2016 then?",
+                                                         history=history)
+    assert decided.context_weight == 0 and decided.citations[0].paragraph == 2   # "closed five of its eight"
 
 
 def test_a_pointing_follow_up_about_the_default_article_finds_its_paragraph(seed_doc):
