@@ -131,6 +131,15 @@ def test_a_long_follow_up_leans_on_the_chat_only_when_its_own_words_leave_a_tie(
     assert decided.context_weight == 0 and decided.citations[0].paragraph == 2   # "closed five of its eight"
 
 
+def test_the_chat_lifts_a_terse_follow_up_to_a_hedged_answer_not_a_decline(engine):
+    history = ["Which part of the old church did that storm bring down?", "Who is paying for the repairs?"]
+    question = "And how much will they cost?"                          # held out: ¶7 has the figure
+    answer = _held_out_article(engine, "kelmouth").ask(question, history=history)
+    assert answer.citations[0].paragraph == 7 and answer.level == "closest" and not answer.abstained
+    half = _held_out_article(engine, "kelmouth", followup_lift=0.5).ask(question, history=history)
+    assert half.citations[0].paragraph == 7 and half.abstained          # the lift before: declined
+
+
 def test_a_pointing_follow_up_about_the_default_article_finds_its_paragraph(seed_doc):
     history = ["What has become the primary pillar of Turkey's military diplomacy?"]
     answer = seed_doc.ask("Which countries have been buying those drones?", history=history)
