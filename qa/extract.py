@@ -277,9 +277,38 @@ def clean_html(html: str) -> str:
         one_line_code(pre)
     for dl in list(root.iter("dl")):
         join_definitions(dl)
+    for table in reversed(list(root.iter("table"))):     # inner tables first: layout nests
+        unwrap_layout_table(table)
     for caption in list(root.iter("caption")):
         caption_before_table(caption)
     return lxml.html.tostring(root, encoding="unicode")
+
+
+_LAYOUT_TAGS = frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"})     # a nested table stays
+
+
+def unwrap_layout_table(table) -> None:
+    """A table that lays out a page rather than holding data (LWN.net and other old sites put the
+    whole page in one) becomes plain blocks: one with no caption or header cells, one of whose
+    cells holds a heading or two paragraphs (counting what an unwrapped inner table held).
+    trafilatura reads a table's cells as rows, which ran a whole article into one 800-word
+    paragraph. A data table, even one with a paragraph in each cell, stays a table."""
+    def own(el) -> bool:
+        return next(el.iterancestors("table"), None) is table
+
+    if any(own(el) for el in table.iterdescendants("caption", "th", "thead")):
+        return
+    for cell in (el for el in table.iterdescendants("td") if own(el)):
+        blocks = [el for el in cell.iter("p", *_HEADINGS) if own(el)]
+        if any(el.tag in _HEADINGS for el in blocks) or len(blocks) >= 2:
+            break
+    else:
+        return
+    cells = [el for el in table.iterdescendants(*_LAYOUT_TAGS) if own(el)]
+    for el in [table, *cells]:
+        el.tag = "div"
+        el.attrib.pop("colspan", None)
+        el.attrib.pop("rowspan", None)
 
 
 def one_line_code(pre) -> None:

@@ -287,6 +287,23 @@ def test_table_caption_is_a_paragraph_and_rows_keep_their_column_labels():
     assert not any("---" in p or p.endswith("Symptom; Cause") for p in paragraphs)
 
 
+def test_a_page_laid_out_in_tables_keeps_its_paragraphs_and_its_data_table_its_rows():
+    # LWN.net puts the whole page in nested layout tables: trafilatura ran each article into one
+    # 800-word row. A data table with a paragraph in every cell stays a table.
+    story = ["The Arduino project grew out of course work taught at a design institute in Ivrea, Italy.",
+             "Arduino LLC was incorporated in 2008 by the five founders of the open-hardware project.",
+             "The boards themselves were manufactured by a separate company, Smart Projects, in Italy."]
+    data = ("<table><tr><td><p>Release</p></td><td><p>Date</p></td></tr>"
+            "<tr><td><p>4.2.3</p></td><td><p>April 2014</p></td></tr></table>")
+    page = ("<html><head><title>Weekly edition</title></head><body><table class='Page'><tr>"
+            "<td class='LeftColumn'><p>Front page</p><p>Security</p></td><td><table><tr><td>"
+            "<h1>Weekly edition</h1><h2>A trademark battle</h2>" + "".join(f"<p>{p}</p>" for p in story)
+            + data + "</td></tr></table></td></tr></table></body></html>")
+    paragraphs = extract("lwn.html", page.encode()).paragraphs
+    assert all(p in paragraphs for p in story)
+    assert any("4.2.3" in p and "April 2014" in p and "Arduino" not in p for p in paragraphs)
+
+
 def test_page_furniture_paragraphs_are_dropped_and_sentences_about_sharing_kept():
     furniture = ["Share on Twitter", "Share on Facebook", "1 of 5", "Close", "Fullscreen", "Previous", "Next",
                  "941 comments", "Loading Comments...", "Continue reading the main story", "Read more:",
