@@ -29,7 +29,7 @@ from .library import Entry, Library, valid_id
 from .recent import Recent
 from .records import Answer, Article, Hit
 from .lexical import TOKENIZER, tokenize
-from .retrieve import Query, Ranker, Retriever, ranker_of, token_weights
+from .retrieve import Query, Ranker, Ranking, Retriever, ranker_of, token_weights
 from .settings import DEFAULT_ARTICLE, Settings
 from .threads import limit_numeric_threads
 
@@ -74,6 +74,7 @@ class Document:
         self._settings = settings
         self._retriever = Retriever(index, settings)
         self._queries: Recent[str, Query] = Recent(64)     # recent questions, encoded
+        self._alone: Recent[str, Ranking] = Recent(16)     # long follow-ups' own rankings (_decided)
 
     @property
     def title(self) -> str:
@@ -115,7 +116,10 @@ class Document:
         k = max(1, top_k or self._settings.top_k)
         query = self.encode(question)
         context, weight = self.context(question, query, [h for h in (normalise(h or "") for h in history or []) if h])
-        ranking, hits = self._retriever.search(query, k, ranker_of(ranker), context, weight)
+        ranker = ranker_of(ranker)
+        alone = self._alone.get(question) if context is None and ranker is Ranker.HYBRID else None
+        ranking = alone or self._retriever.rank(query, ranker, context, weight)
+        hits = self._retriever.hits(query, ranking, k)
         evidence = hits[0].sentence_order[0] if hits[0].sentence_order else 0
         own = answerability.features(self._retriever, query, ranking, evidence)
         theirs = None
@@ -146,7 +150,9 @@ class Document:
         """Do the question's own words pick one paragraph: its first two, searched alone, more
         than Settings.followup_long_margin apart? A follow-up that says much itself leans on the
         chat only when they do not."""
-        scores = self._retriever.rank(query).scores
+        ranking = self._alone.get(query.text) or self._retriever.rank(query)
+        self._alone.put(query.text, ranking)              # examine (or the next turn's context) reuses it
+        scores = ranking.scores
         return len(scores) < 2 or float(scores[0] - scores[1]) >= self._settings.followup_long_margin
 
     def encode(self, question: str) -> Query:

@@ -302,17 +302,15 @@ class Retriever:
             out[sentence_of_row[bounds]] += self.settings.evidence_late_weight * late
         return out
 
-    def search(self, query: Query, k: int, ranker: Ranker = Ranker.HYBRID, context: Query | None = None,
-               context_weight: float = 0.0) -> tuple[Ranking, list[Hit]]:
-        """The ranking and its first `k` paragraphs with their sentences ranked for evidence."""
-        ranking = self.rank(query, ranker, context, context_weight)
+    def hits(self, query: Query, ranking: Ranking, k: int) -> list[Hit]:
+        """The ranking's first `k` paragraphs with their sentences ranked for evidence."""
         hits = []
         for p, score in zip(ranking.paragraphs[:k], ranking.scores[:k]):
             s = self.sentence_scores(query, int(p))
             sentence_order = np.argsort(-s, kind="stable")
             hits.append(Hit(int(p), float(score), tuple(int(i) for i in sentence_order),
                             tuple(float(s[i]) for i in sentence_order)))
-        return ranking, hits
+        return hits
 
     # --- what the answerability model reads ----------------------------------------------------
     def token_similarities(self, query: Query, paragraph: int) -> tuple[np.ndarray, np.ndarray]:
