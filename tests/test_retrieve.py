@@ -138,13 +138,14 @@ def test_our_tokenizer_gives_exactly_what_bm25s_tokenize_gives():
     import bm25s
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-    from qa.lexical import _stemmer, tokenize
+    from qa.lexical import TOKEN_PATTERN, _stemmer, tokenize
 
     squad = json.loads((Path(__file__).parent / "data" / "mini_squad.json").read_text())["data"]
     texts = [p["context"] for a in squad for p in a["paragraphs"]]
     texts += [q["question"] for a in squad for p in a["paragraphs"] for q in p["qas"]]
-    texts += ["", "   ", "a I", "Ünïcödé naïve café — 1,000 km² x²", "it's O'Neill's 3rd-place", "日本語のテキスト", "ΑΒΓ δέλτα"]
-    expected = bm25s.tokenize(texts, stopwords=STOPWORDS_EN_PLUS, stemmer=_stemmer(), return_ids=False, show_progress=False)
+    texts += ["", "   ", "a I", "Ünïcödé naïve café — 1,000 km² x²", "it's O'Neill's 3rd-place", "日本語のテキスト", "ΑΒΓ δέλτα",
+              "Tier 2 and Python 3.8.6, not 1 or x2"]
+    expected = bm25s.tokenize(texts, token_pattern=TOKEN_PATTERN, stopwords=STOPWORDS_EN_PLUS, stemmer=_stemmer(), return_ids=False, show_progress=False)
     assert tokenize(texts) == expected
 
 
@@ -208,3 +209,15 @@ def test_late_interaction_mixes_each_paragraphs_maxsim_with_its_best_sentences(f
         by_sentence = [query.weights @ sims[:, sentence == s].max(axis=1) for s in np.unique(sentence)]
         expected = (1 - share) * (query.weights @ sims.max(axis=1)) + share * max(by_sentence)
         assert got[column] == pytest.approx(expected, abs=1e-5)
+
+
+def test_a_single_digit_tells_apart_paragraphs_that_differ_only_by_it(fresh_engine):
+    # "tier 3" lost its "3" (no BM25 term, no weight in late interaction): "Whose machines build
+    # tier 3 platforms?" cited tier 1's paragraph
+    doc = fresh_engine.open_text(
+        "Tier 1 platforms are built and tested on every change by the project's own machines.\n\n"
+        "Tier 2 platforms are built and tested on every change by machines that volunteers lend.\n\n"
+        "Tier 3 platforms are built and tested on every change by the vendors that sell them.")
+    for n in (1, 2, 3):
+        for question in (f"Who tests tier {n} platforms?", f"Whose machines build tier {n} platforms?"):
+            assert doc.ask(question).citations[0].paragraph == n, question
