@@ -13,6 +13,7 @@ import re
 import stat
 from pathlib import Path, PurePosixPath
 
+from .columns import labelled_row
 from .errors import ArticleError
 from .ingest import (JOINED_LIST_CHARS, article_from_document_text, decode, join_list_item, normalise, section_name,
                      under_heading)
@@ -470,8 +471,7 @@ def _markdown(source: str, stem: str) -> Article:
                 header = row
             elif any(row):
                 # a table row reads "label: value; …" under the header's labels
-                pairs = [f"{h}: {c}" if h and c else c for h, c in zip(header + [""] * len(row), row) if c]
-                paragraphs.append(normalise("; ".join(pairs)))
+                paragraphs.append(normalise(labelled_row(header, row)))
                 context.append(section_name(trail))
             row = []
         elif tok.type in ("thead_open", "thead_close"):

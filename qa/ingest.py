@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .columns import table_rows
 from .errors import ArticleError
 from .records import Article
 
@@ -197,7 +198,17 @@ def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
     block is a block of its own ("What's New in IDLE 3.4.0?" / "=====" / "*Release date: …*");
     a rule under a line that ends a sentence, or alone, is only a separator."""
     out: list[tuple[str, int]] = []
+    previous = None
     for raw in _raw_blocks(text):
+        table = table_rows(raw, previous)
+        if table:                              # a plain-text table: a paragraph per row (columns.py)
+            rows, header_above = table
+            if header_above and out and out[-1][0] == normalise(previous or ""):
+                out.pop()                      # its header block, now the rows' labels
+            out.extend((row, 0) for row in rows)
+            previous = raw
+            continue
+        previous = raw
         lines = raw.split("\n")
         start = 0
         for k, line in enumerate(lines):

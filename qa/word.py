@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 
+from .columns import labelled_row
 from .errors import ArticleError
 from .ingest import join_list_item, normalise, section_name, under_heading
 from .records import Article
@@ -111,7 +112,7 @@ def _rows(table) -> list[str]:
     if len(rows) == 1:
         return ["; ".join(c for c in header if c)] if any(header) else []
     for cells in rows[1:]:
-        pairs = [f"{h}: {c}" if h and c else c for h, c in zip(header + [""] * len(cells), cells) if c]
-        if pairs:
-            out.append("; ".join(pairs))
+        row = labelled_row(header, cells)
+        if row:
+            out.append(row)
     return out

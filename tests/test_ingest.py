@@ -191,3 +191,47 @@ def test_a_line_opening_with_a_capital_c_or_i_is_not_a_chapter_that_swallows_wha
     assert article_from_document_text(text).paragraphs == (
         "C and Numba ABI examples", "Installation", "Enabling MVC Support",
         "The toolkit is installed with conda, which also installs the driver.")
+
+
+PLAIN_TABLE = """Release history
+
+All releases are open source; the table below lists them.
+
+    Release         Derived     Year        Owner       GPL-
+                    from                                compatible?
+
+    0.9.0 thru 1.2              1991-1995   CWI         yes
+    1.6             1.5.2       2000        CNRI        no
+    2.0             1.6         2000        BeOpen.com  no
+    2.1.1           2.1+2.0.1   2001        PSF         yes
+
+Status codes:
+
+    Code   Meaning              Retry
+    ----   -------------------  -----
+    200    The request worked   no
+    503    The server is busy,  yes
+           try again later
+    404    Nothing is there     no
+
+a.  Support for key `subsequences':  allows, e.g., ESC and ESC-a to both
+    be bound to readline functions.  Now the arrow keys may be used in vi
+    insert mode.
+
+    int main(void) {
+        int width    = 10;   /* aligned   */
+        int height   = 20;   /* comments  */
+    }
+"""
+
+
+def test_a_plain_text_table_reads_as_a_labelled_paragraph_per_row():
+    # the Python licence's release table ran into one paragraph: "0.9.0 thru 1.2 1991-1995 CWI yes 1.6 …"
+    paragraphs = article_from_document_text(PLAIN_TABLE).paragraphs
+    assert "Release: 1.6; Derived from: 1.5.2; Year: 2000; Owner: CNRI; GPL-compatible?: no" in paragraphs
+    assert "Release: 0.9.0 thru 1.2; Year: 1991-1995; Owner: CWI; GPL-compatible?: yes" in paragraphs
+    assert not any(p.startswith("Release Derived") for p in paragraphs)          # the header is the labels
+    assert "Code: 503; Meaning: The server is busy, try again later; Retry: yes" in paragraphs   # a wrapped cell
+    # a list item's hanging indent and double spaces, or aligned code, are not tables
+    assert any(p.startswith("a. Support for key") and p.endswith("insert mode.") for p in paragraphs)
+    assert any(p.startswith("int main(void) {") for p in paragraphs)
