@@ -12,7 +12,10 @@ Read as prose, the whole body ran into one paragraph ("0.9.0 thru 1.2 1991-1995 
 1.5.2 2000 CNRI no …"), and no row could be found on its own. Here each row is a paragraph,
 "label: value; …" under the header's labels, as HTML and Word tables read (`labelled_row`).
 The header is the block's lines above a dashed rule ("----  ---"), or else the block just
-before it when that block's words stand in the same columns.
+before it when that block's words stand in the same columns, or else a first line of words
+over rows of figures. A cell's text wrapped onto the next line stays in its cell; aligned C-like
+code, and a column mostly empty (a list item's hanging indent, double spaces after full stops
+that happen to line up), are not tables.
 """
 
 from __future__ import annotations
@@ -37,9 +40,9 @@ def labelled_row(header: list[str], cells: list[str]) -> str:
 
 
 def _spans(lines: list[str]) -> list[tuple[int, int]] | None:
-    """The columns (start, end) of lines aligned in a table: character positions blank in every
-    line, in runs of at least _GAP, with text on both sides in some line, cut the lines into at
-    least _MIN_COLUMNS columns; None when the lines are not so aligned."""
+    """The columns (start, end) of lines aligned in a table: runs of at least _GAP character
+    positions blank in every line, past the common indent and before the longest line's end, cut
+    the lines into at least _MIN_COLUMNS columns; None when the lines are not so aligned."""
     width = max(len(line) for line in lines)
     blank = [all(i >= len(line) or line[i] == " " for line in lines) for i in range(width)]
     left = min(len(line) - len(line.lstrip(" ")) for line in lines)

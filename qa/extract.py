@@ -148,11 +148,12 @@ def _pieces(sentences: list[str], limit: int) -> list[str]:
 
 
 def searchable(paragraphs: tuple[str, ...]) -> bool:
-    """Whether any paragraph has a word BM25 keeps (not a stopword, a number or a symbol)."""
+    """Whether any paragraph has a word BM25 keeps that is not a number (nor a stopword or a
+    symbol, which BM25 drops)."""
     from .lexical import tokenize
 
-    return any(tokenize(list(paragraphs[i:i + 1000])) != [[]] * len(paragraphs[i:i + 1000])
-               for i in range(0, len(paragraphs), 1000))
+    return any(not token.isdigit() for i in range(0, len(paragraphs), 1000)
+               for tokens in tokenize(list(paragraphs[i:i + 1000])) for token in tokens)
 
 
 def _text(data: bytes, shown: str) -> str:

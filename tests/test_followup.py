@@ -139,8 +139,10 @@ def test_the_chat_lifts_a_terse_follow_up_to_a_hedged_answer_not_a_decline(engin
     question = "And how much will they cost?"                          # held out: ¶7 has the figure
     answer = _held_out_article(engine, "kelmouth").ask(question, history=history)
     assert answer.citations[0].paragraph == 7 and answer.level == "closest" and not answer.abstained
-    half = _held_out_article(engine, "kelmouth", followup_lift=0.5).ask(question, history=history)
-    assert half.citations[0].paragraph == 7 and half.abstained          # the lift before: declined
+    # without the lift: declined (its own probability is 0.05; lift 0.5 declined it too until the
+    # model was refitted on single-digit words, and now reaches "closest" at 0.21)
+    alone = _held_out_article(engine, "kelmouth", followup_lift=0.0).ask(question, history=history)
+    assert alone.citations[0].paragraph == 7 and alone.abstained
 
 
 def test_a_pointing_follow_up_about_the_default_article_finds_its_paragraph(seed_doc):
