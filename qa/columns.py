@@ -31,6 +31,7 @@ _RULE = re.compile(r"[-=]{3}")
 _CODE = re.compile(r"(?:[{};]|\*/)\s*$|^\s*(?:[{}]|//|/\*|#include)")   # C-like code, not a table
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"\S+(?: \S+)*")        # a run of words, single spaces between them
 
 
 def labelled_row(header: list[str], cells: list[str]) -> str:
@@ -62,6 +63,11 @@ def _spans(lines: list[str]) -> list[tuple[int, int]] | None:
     return spans if len(spans) >= _MIN_COLUMNS else None
 
 
+def _lines(block: str) -> list[str]:
+    """The block's non-blank lines, tabs expanded, so that columns are character positions."""
+    return [line.expandtabs(8).rstrip() for line in block.split("\n") if line.strip()]
+
+
 def _cells(line: str, spans: list[tuple[int, int]]) -> list[str]:
     return [" ".join(line[a:b].split()) for a, b in spans]
 
@@ -73,7 +79,7 @@ def _labels(lines: list[str], spans: list[tuple[int, int]]) -> list[str] | None:
     parts: list[list[str]] = [[] for _ in spans]
     starts = [a for a, _ in spans] + [10**9]          # the last column is open to the right
     for line in lines:
-        for m in re.finditer(r"\S+(?: \S+)*", line):
+        for m in _WORDS.finditer(line):
             column = next((k for k in range(len(spans)) if starts[k] <= m.start() < starts[k + 1]), None)
             if column is None or m.end() >= starts[column + 1]:
                 return None
@@ -107,7 +113,7 @@ def _is_header(cells: list[str], rows: list[list[str]]) -> bool:
 def table_rows(block: str, previous: str | None = None) -> tuple[list[str], bool] | None:
     """The rows of `block` if it is a plain-text table, and whether `previous` (the block before
     it) was its header; None if it is not a table (nor code, nor a list item's hanging indent)."""
-    lines = [line.expandtabs(8).rstrip() for line in block.split("\n") if line.strip()]
+    lines = _lines(block)
     header: list[str] = []
     rule = next((k for k, line in enumerate(lines) if _DASHES.match(line) and _RULE.search(line)), None)
     if rule is not None and 0 < rule <= _HEADER_LINES:
@@ -123,7 +129,7 @@ def table_rows(block: str, previous: str | None = None) -> tuple[list[str], bool
     labels = _labels(header, spans) if header else None
     used_previous = False
     if not header and previous:
-        above = [line.expandtabs(8).rstrip() for line in previous.split("\n") if line.strip()]
+        above = _lines(previous)
         if len(above) <= _HEADER_LINES:
             labels = _labels(above, spans)
             used_previous = labels is not None

@@ -200,15 +200,13 @@ def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     previous = None
     for raw in _raw_blocks(text):
-        table = table_rows(raw, previous)
+        table, above, previous = table_rows(raw, previous), previous, raw
         if table:                              # a plain-text table: a paragraph per row (columns.py)
             rows, header_above = table
-            if header_above and out and out[-1][0] == normalise(previous or ""):
+            if header_above and out and out[-1][0] == normalise(above or ""):
                 out.pop()                      # its header block, now the rows' labels
             out.extend((row, 0) for row in rows)
-            previous = raw
             continue
-        previous = raw
         lines = raw.split("\n")
         start = 0
         for k, line in enumerate(lines):
