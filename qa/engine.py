@@ -24,7 +24,7 @@ from .codebook import load_codebook
 from .embed import Embedder
 from .errors import ArticleError, QuestionError, StorageError
 from .extract import check_article, check_size, display_name, extract, read_file
-from .ingest import article_from_text, normalise
+from .ingest import SENTENCES, article_from_text, normalise
 from .library import Entry, Library, valid_id
 from .recent import Recent
 from .records import Answer, Article, Hit
@@ -41,7 +41,7 @@ CONTENT_ID_PREFIX = "art-"          # ids of added articles: a hash of their tex
 
 def index_params(settings: Settings) -> dict:
     """Build parameters recorded in the manifest: an index built with others is rebuilt."""
-    return {"window_tokens": settings.window_tokens, "tokenizer": TOKENIZER}
+    return {"window_tokens": settings.window_tokens, "tokenizer": TOKENIZER, "sentences": SENTENCES}
 
 
 @dataclass(frozen=True)

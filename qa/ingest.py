@@ -284,6 +284,12 @@ def decode(data: bytes, name: str = "the file") -> str:
     return data.decode("cp1252", errors="replace")
 
 
+# A piece that goes on from the one before: lower case, closing or joining punctuation, or a
+# bracket not opening a sentence ("(1): no", not "(See below.)").
+_GOES_ON = re.compile(r"^(?:[:;,)\]]|\((?![A-Z]))")
+SENTENCES = "sentencex/goes-on"     # recorded in index manifests: a change of splitting rebuilds
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
     from sentencex import segment  # light, maintained, rule-based; handles abbreviations
@@ -292,6 +298,13 @@ def _segmenter():
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of one paragraph, stripped, in order. Never empty for a non-empty paragraph."""
-    sentences = [s.strip() for s in _segmenter()("en", paragraph)]
-    return [s for s in sentences if s] or [paragraph]
+    """Sentences of one paragraph, stripped, in order. Never empty for a non-empty paragraph.
+    A "?" or "!" that the text goes on from ("GPL-compatible? (1): no", "asked why? and left")
+    does not end a sentence: sentencex splits there, and a quoted table row lost its value."""
+    sentences: list[str] = []
+    for piece in (s.strip() for s in _segmenter()("en", paragraph)):
+        if sentences and sentences[-1].endswith(("?", "!")) and (piece[:1].islower() or _GOES_ON.match(piece)):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        elif piece:
+            sentences.append(piece)
+    return sentences or [paragraph]

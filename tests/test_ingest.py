@@ -67,6 +67,13 @@ def test_sentences_split_on_boundaries_but_not_abbreviations():
         "Dr. Smith went to Washington.", "He left!", "Did he?"]
 
 
+def test_a_question_mark_the_text_goes_on_from_does_not_end_the_sentence():
+    row = "Release: 1.6; Year: 2000; Owner: CNRI; GPL-compatible? (1): no"
+    assert split_sentences(row) == [row]
+    assert split_sentences("She asked why? and left. Is it safe? (See below.) Yes.") == [
+        "She asked why? and left.", "Is it safe?", "(See below.) Yes."]
+
+
 def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraphs():
     from qa.extract import extract
 
