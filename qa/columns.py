@@ -32,6 +32,9 @@ _CODE = re.compile(r"(?:[{};]|\*/)\s*$|^\s*(?:[{}]|//|/\*|#include)")   # C-like
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"\S+(?: \S+)*")        # a run of words, single spaces between them
+_INK = bytes(48 if b == 32 else 49 for b in range(256))   # bytes.translate: " " -> "0", else "1"
+_INNER_GAP = re.compile(r"\S(?: {%d,}|\t)" % _GAP)   # without one, no line has two cells: not a table
+_GAPS = re.compile("0{%d,}" % _GAP)
 
 
 def labelled_row(header: list[str], cells: list[str]) -> str:
@@ -45,20 +48,15 @@ def _spans(lines: list[str]) -> list[tuple[int, int]] | None:
     positions blank in every line, past the common indent and before the longest line's end, cut
     the lines into at least _MIN_COLUMNS columns; None when the lines are not so aligned."""
     width = max(len(line) for line in lines)
-    blank = [all(i >= len(line) or line[i] == " " for line in lines) for i in range(width)]
     left = min(len(line) - len(line.lstrip(" ")) for line in lines)
-    spans, start, i = [], left, left
-    while i < width:
-        if blank[i]:
-            j = i
-            while j < width and blank[j]:
-                j += 1
-            if j < width and j - i >= _GAP:
-                spans.append((start, i))
-                start = j
-            i = j
-        else:
-            i += 1
+    ink = 0                                    # bit i set: some line has a character at i
+    for line in lines:
+        ink |= int(line.encode("latin-1", "replace").translate(_INK)[::-1], 2)   # a byte per character
+    used = format(ink, "b")[::-1]              # "0" where every line is blank, up to width
+    spans, start = [], left
+    for gap in _GAPS.finditer(used, left):
+        spans.append((start, gap.start()))
+        start = gap.end()
     spans.append((start, width))
     return spans if len(spans) >= _MIN_COLUMNS else None
 
@@ -113,6 +111,8 @@ def _is_header(cells: list[str], rows: list[list[str]]) -> bool:
 def table_rows(block: str, previous: str | None = None) -> tuple[list[str], bool] | None:
     """The rows of `block` if it is a plain-text table, and whether `previous` (the block before
     it) was its header; None if it is not a table (nor code, nor a list item's hanging indent)."""
+    if not _INNER_GAP.search(block):           # most prose: one cheap look instead of the columns'
+        return None
     lines = _lines(block)
     header: list[str] = []
     rule = next((k for k, line in enumerate(lines) if _DASHES.match(line) and _RULE.search(line)), None)
