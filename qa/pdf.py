@@ -11,8 +11,9 @@ pages) and turns them into an article:
   that carry on one column at the usual pitch are joined first (pdfminer cuts 1.5- or double-
   spaced text into a box a line). A paragraph that a box
   leaves unfinished (no closing punctuation) runs on into the next box — the next column or
-  page — when its last line runs to the column's edge, skipping figure and table captions
-  set in between. Words hyphenated at a line end are
+  page — when its last line runs to the column's edge, or (ragged-right text) stops where the
+  next word would not have fitted, skipping figure and table captions set in between. A
+  bullet's hanging indent does not start a paragraph. Words hyphenated at a line end are
   re-joined.
 - **headings** ("1 INTRODUCTION", "B. Citations", a short bold line) are not paragraphs: they
   become the context of the paragraphs under them, as in Markdown files.
@@ -389,6 +390,15 @@ def same_style(a: Line, b: Line) -> bool:
     return a.bold == b.bold and abs(a.size - b.size) < 0.5 and caps[0] == caps[1]
 
 
+def _no_room(above: Line | None, edge: float, line: Line) -> bool:
+    """`line`'s first word would not have fitted after `above` before `edge`, the right edge of
+    `above`'s box: ragged-right text ends a line there without ending the paragraph."""
+    if above is None or not line.text.split():
+        return False
+    char = (above.x1 - above.x0) / max(len(above.text), 1)
+    return edge - above.x1 < (len(line.text.split()[0]) + 1.5) * char
+
+
 def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[str], list[str]]:
     """Paragraphs and, for each, the heading it falls under."""
     paragraphs: list[str] = []
@@ -398,6 +408,8 @@ def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[
     open_heading = ""
     last_size = body
     last_full = True
+    last_line: Line | None = None
+    last_edge = 0.0
 
     def close() -> None:
         nonlocal open_text
@@ -449,7 +461,8 @@ def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[
                 continue
             if open_text and k > 0:
                 above = lines[k - 1]
-                indented = line.x0 > left + 0.6 * line.size and above.x0 <= left + 0.6 * line.size
+                indented = line.x0 > left + 0.6 * line.size and above.x0 <= left + 0.6 * line.size \
+                    and not _BULLET.match(above.text)      # a bullet's hanging indent goes on
                 # the line above ended a sentence early: the next line's first word would have fit
                 char = (above.x1 - above.x0) / max(len(above.text), 1)
                 room = left + width - above.x1
@@ -459,12 +472,14 @@ def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[
                     close()
             elif open_text and k == 0 and (_SENTENCE_END.search(open_text[-1]) or abs(line.size - last_size) > 0.5
                                            or _ABSTRACT.match(line.text)
-                                           or not last_full or len(lines) > 1 and line.x0 > left + 0.6 * line.size):
+                                           or not (last_full or _no_room(last_line, last_edge, line))
+                                           or len(lines) > 1 and line.x0 > left + 0.6 * line.size):
                 close()                  # the box starts a paragraph: the last one ended or stopped
                                          # short of its column's edge, the type changed, or the
                                          # first line is indented
             last_size = line.size
             last_full = line.x1 >= box.x1 - 1.5 * line.size
+            last_line, last_edge = line, box.x1
             if not open_text:
                 open_heading = heading
             add(line.text)

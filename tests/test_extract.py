@@ -121,6 +121,31 @@ def test_two_column_paper_reads_in_column_order_with_whole_paragraphs():
     assert "1. Introduction" not in article.paragraphs
 
 
+def test_ragged_right_pdf_paragraphs_run_over_a_page_and_a_bullet_s_hanging_indent():
+    # the Shared MIME-info spec (DocBook, ragged right) cut a paragraph at a page break whose
+    # last line stopped short of the margin ("Information found in a" / "directory is added …"),
+    # and each bullet item at its second line, indented under the item's text
+    item = ("Applications must be able to extend the database in any way when they are installed, "
+            "to add both new rules for determining type, and new information about specific types.")
+    filler = " ".join(f"Sentence {k} tells of the keepers and their lamps." for k in range(57))
+    words = "keepers lamps reef tide lighthouse stone granite mortar beacon ships storms winter oil wick " \
+            "extraordinarily administration".split()
+    long = "The keepers kept " + ", ".join(f"the {words[k % 16]} of the {words[k * 5 % 16]}" for k in range(120)) + "."
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 5, "There are two important requirements:", align="L")
+    pdf.ln(3)
+    pdf.cell(3, 5, "-")                        # the item's lines start 3 mm right of its bullet
+    pdf.multi_cell(0, 5, item, align="L")
+    for text in (filler, filler, long, "A new short paragraph after it."):
+        pdf.ln(3)
+        pdf.multi_cell(0, 5, text, align="L")
+    paragraphs = extract("spec.pdf", bytes(pdf.output())).paragraphs
+    assert paragraphs == (f"There are two important requirements: {item}", filler, filler, long,
+                          "A new short paragraph after it.")
+
+
 def test_pdf_title_comes_from_the_largest_text_when_metadata_is_a_file_name():
     article = read_file(PDFS / "apssamp.pdf")                 # REVTeX sample; metadata title "apssamp.dvi"
     assert article.title == "Manuscript Title: with Forced Linebreak"
