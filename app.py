@@ -9,6 +9,8 @@ import streamlit as st
 from qa import Answer, Document, Engine, QAError, Settings
 from qa import chat
 from qa.chat import Turn
+from qa.details import METADATA_NOTE
+from qa.details import line as byline
 from qa.engine import DEFAULT_ID
 from qa.export import chat_markdown, escape_answer, escape_markdown
 from qa.extract import MAX_BYTES, SUFFIXES
@@ -67,6 +69,10 @@ def render_answer(answer: Answer) -> None:
     if answer.context:
         st.caption(f"Searched for: {escape(answer.searched)}", unsafe_allow_html=True)
     chance = f"{answer.probability:.0%} likely that the article answers this"
+    if answer.from_metadata:
+        st.markdown(f"<div class='answer'>{escape(answer.text)}</div>", unsafe_allow_html=True)
+        st.caption(METADATA_NOTE)
+        return
     if answer.level == "declined":
         st.warning(escape_answer(answer.text))
         st.caption(f"Not answered · {chance}")
@@ -135,7 +141,8 @@ def render_chat(doc: Document) -> None:
                 st.error(escape_markdown(turn.error))
             else:
                 render_answer(turn.answer)
-                render_feedback(i, turn.answer, doc.paragraphs)
+                if turn.answer.citations:        # a metadata answer cites no paragraph to correct
+                    render_feedback(i, turn.answer, doc.paragraphs)
 
 
 # --- the reader --------------------------------------------------------------------------------
@@ -324,6 +331,8 @@ def main() -> None:
     with st.sidebar:
         export_slot = render_settings(engine, doc)
     st.title(escape_markdown(doc.title or "Untitled article"), anchor=False)   # a title is text, not Markdown
+    if byline(doc.details):
+        st.caption(escape_markdown(byline(doc.details)))
     left, right = st.columns([3, 2], gap="large")
     with left:
         # The conversation scrolls in its own pane with the question box under it, so the page

@@ -18,6 +18,7 @@ from filelock import FileLock, Timeout
 
 from . import answer as answering
 from . import answerability
+from . import details as about
 from . import followup
 from . import index as indexing
 from .codebook import load_codebook
@@ -27,7 +28,7 @@ from .extract import check_article, check_size, display_name, extract, read_file
 from .ingest import SENTENCES, article_from_text, normalise
 from .library import Entry, Library, valid_id
 from .recent import Recent
-from .records import Answer, Article, Hit
+from .records import Answer, Article, Details, Hit
 from .lexical import TOKENIZER, tokenize
 from .retrieve import Query, Ranker, Ranking, Retriever, ranker_of, token_weights
 from .settings import DEFAULT_ARTICLE, Settings
@@ -84,11 +85,23 @@ class Document:
     def paragraphs(self) -> list[str]:
         return list(self._index.article.paragraphs)
 
+    @property
+    def details(self) -> Details:
+        """Author, date and site, as the file's metadata gives them (details.py)."""
+        return self._index.article.details
+
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None,
             ranker: Ranker | str = Ranker.HYBRID) -> Answer:
         """Answer from the article. `history`: earlier questions of the chat, oldest first; a
         question that leans on them is searched together with them (see followup.py). The
-        answer carries the calibrated probability that the article answers, and its level."""
+        answer carries the calibrated probability that the article answers, and its level.
+        A question for the article's author, date or site that the file's details give is
+        answered from them, with no paragraph cited (details.py)."""
+        question = self._check(question)
+        told = about.reply(self.details, about.asked_about(question, in_chat=bool(history)))
+        if told is not None:
+            return Answer(question=question, text=told, abstained=False, probability=1.0,
+                          level=answerability.Level.ANSWERED.value)
         found = self.examine(question, history, top_k, ranker)
         model = self._model()
         own = model.probability(found.features)

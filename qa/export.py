@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .chat import Turn
+from .details import METADATA_NOTE
 
 _SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~$&])")
 _MARKER = re.compile(r"\\\[¶(\d+)\\\]")         # the answer's own [¶n] markers stay as written
@@ -45,8 +46,9 @@ def chat_markdown(title: str, turns: list[Turn]) -> str:
             continue
         if answer.context:
             out += [f"*Searched for: {e(answer.searched)}*", ""]
-        out += [escape_answer(answer.text), "", f"*{LEVELS.get(answer.level, answer.level)} · "
-                f"{answer.probability:.0%} likely that the article answers this*", ""]
+        basis = METADATA_NOTE if answer.from_metadata else \
+            f"{LEVELS.get(answer.level, answer.level)} · {answer.probability:.0%} likely that the article answers this"
+        out += [escape_answer(answer.text), "", f"*{basis}*", ""]
         if answer.citations:
             out += ["**Closest paragraphs (weak matches):**" if answer.abstained else "**Cited paragraphs:**", ""]
             for c in answer.citations:

@@ -14,6 +14,7 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from .columns import labelled_row
+from .details import details_of
 from .errors import ArticleError
 from .ingest import (JOINED_LIST_CHARS, article_from_document_text, decode, join_list_item, normalise, section_name,
                      under_heading)
@@ -124,7 +125,7 @@ def split_long(article: Article, limit: int | None = None) -> Article:
         pieces = [text] if len(text) <= limit else _pieces(split_sentences(text), limit)
         paragraphs += pieces
         context += [article.context_of(i)] * len(pieces)
-    return Article(article.title, tuple(paragraphs), tuple(context) if any(context) else ())
+    return Article(article.title, tuple(paragraphs), tuple(context) if any(context) else (), article.details)
 
 
 def _pieces(sentences: list[str], limit: int) -> list[str]:
@@ -207,7 +208,19 @@ def _html(html: str, shown: str, stem: str) -> Article:
     title = page_title(title, sitename, getattr(meta, "author", None)) or stem
     if len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
         paragraphs, context = paragraphs[1:], context[1:]
-    return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
+    return Article(title=title, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else (),
+                   details=details_of(getattr(meta, "author", None), _published(cleaned), sitename))
+
+
+def _published(html: str) -> str | None:
+    """The page's date from its markup only (htmldate without its extensive search, which
+    guesses from dates in the text: the Google SRE book got "2017-01-01", its copyright year)."""
+    from htmldate import find_date
+
+    try:
+        return find_date(html, extensive_search=False, original_date=True)
+    except Exception:           # htmldate is best effort: a page it cannot read has no date
+        return None
 
 
 # What pages wrap around their text, by class or tag (MediaWiki, WordPress and common CMS names):

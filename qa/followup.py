@@ -33,9 +33,11 @@ POINTERS = frozenset("""it its it's itself they them their theirs themselves he 
 herself this that these those there then such former latter same one ones""".split())
 # Openings that continue the previous question.
 CONTINUATIONS = ("and ", "also ", "what about ", "how about ", "what else", "and?", "but ")
-# "this article", "this book": the question is about the document itself, not the last answer.
-_ABOUT_DOCUMENT = re.compile(r"\bthis (?:article|book|page|chapter|paper|document|text|post|story|essay|guide|"
-                             r"report|manual|blog|website|site|piece|file)\b")
+# What people call the document they ask about; "this article", "this book": the question is
+# about the document itself, not the last answer.
+DOCUMENT_NOUNS = frozenset("article book page chapter paper document text post story essay guide report manual blog "
+                           "website site piece file pdf".split())
+_ABOUT_DOCUMENT = re.compile(rf"\bthis (?:{'|'.join(sorted(DOCUMENT_NOUNS))})\b")
 _WORD = re.compile(r"[a-z0-9']+")
 
 

@@ -40,7 +40,7 @@ from .codebook import Codebook
 from .embed import Embedder, Encoded
 from .ingest import split_sentences
 from .lexical import Lexical
-from .records import Article
+from .records import Article, Details
 from .threads import faiss_on_all_cores, limit_numeric_threads
 from .units import WINDOW, make_units
 
@@ -75,6 +75,8 @@ FORMAT = 8          # 7: token vectors as PQ codes, unit vectors as 8-bit, artic
 
 def content_hash(article: Article) -> str:
     parts = [article.title, list(article.paragraphs)] + ([list(article.context)] if any(article.context) else [])
+    if article.details.to_dict():                  # only when known: hashes of articles without stay as they were
+        parts.append(article.details.to_dict())
     payload = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -282,6 +284,7 @@ class IndexStore:
                     "title": index.article.title,
                     "paragraphs": list(index.article.paragraphs),
                     "context": list(index.article.context),
+                    "details": index.article.details.to_dict(),
                     "sentences": index.sentences,
                     "unit_paragraph": index.unit_paragraph.tolist(),
                     "unit_sentence": index.unit_sentence.tolist(),
@@ -328,7 +331,7 @@ class IndexStore:
             data = json.loads(gzip.decompress((folder / "article.json.gz").read_bytes()).decode("utf-8"))
             vectors = faiss.read_index(str(folder / "vectors.faiss"))
             article = Article(title=data["title"], paragraphs=tuple(data["paragraphs"]),
-                              context=tuple(data.get("context") or ()))
+                              context=tuple(data.get("context") or ()), details=Details.from_dict(data.get("details")))
             unit_paragraph = np.array(data["unit_paragraph"], dtype=np.int32)
             unit_sentence = np.array(data["unit_sentence"], dtype=np.int32)
             lexical = Lexical.load(folder / "bm25", len(article.paragraphs))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ArticleError, StorageError
-from .records import Article
+from .records import Article, Details
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 
@@ -59,7 +59,7 @@ class Library:
         path = self._path(article_id)
         old = self._read(path)
         record = {"id": article_id, "title": article.title, "paragraphs": list(article.paragraphs),
-                  "context": list(article.context), "source": source,
+                  "context": list(article.context), "details": article.details.to_dict(), "source": source,
                   "added": old["added"] if old else time.time()}
         if old == record:
             return _entry(record)
@@ -90,7 +90,7 @@ class Library:
         if record is None:
             raise ArticleError(f"The stored text of article {article_id} is damaged; remove it and add it again.")
         return Article(title=record["title"], paragraphs=tuple(record["paragraphs"]),
-                       context=tuple(record.get("context") or ()))
+                       context=tuple(record.get("context") or ()), details=Details.from_dict(record.get("details")))
 
     def entries(self) -> list[Entry]:
         """Readable records, oldest first (a damaged one is skipped, not fatal). A record is

@@ -40,7 +40,8 @@ from dataclasses import dataclass
 
 from .errors import ArticleError
 from .ingest import join_list_item, normalise
-from .records import Article
+from .details import details_of
+from .records import Article, Details
 
 MAX_PAGES = 2_000          # a longer PDF is refused (a book is a few hundred pages)
 MAX_SECONDS = 180          # reading time budget (pdfminer: about 0.05 s a page here)
@@ -92,7 +93,7 @@ def read(data: bytes, shown: str, stem: str) -> Article:
     """The article in a PDF's bytes. Raises ArticleError for damaged, encrypted or image-only files."""
     if not data.lstrip()[:1024].startswith(b"%PDF-"):
         raise ArticleError(f"{shown} is not a PDF (it does not start with a PDF header).")
-    boxes, meta_title, pages = _boxes(data, shown)
+    boxes, meta_title, details, pages = _boxes(data, shown)
     first_page = reading_order([b for b in boxes if b.page == 1])     # before running headers go: a
     boxes = merge_flow(reading_order(drop_running(boxes, pages)))     # DocBook PDF repeats its title atop every page
     if not any(b.lines for b in boxes):
@@ -114,7 +115,7 @@ def read(data: bytes, shown: str, stem: str) -> Article:
         raise ArticleError(f"{shown} has no extractable text (it may be scanned images); "
                            "try a PDF with a text layer, or paste the text.")
     return Article(title=title or stem, paragraphs=tuple(paragraphs),
-                   context=tuple(context) if any(context) else ())
+                   context=tuple(context) if any(context) else (), details=details)
 
 
 def join_bullets(paragraphs: list[str], context: list[str]) -> tuple[list[str], list[str]]:
@@ -163,7 +164,7 @@ def drop_references(paragraphs: list[str], context: list[str]) -> tuple[list[str
     return ([p for p, d in zip(paragraphs, drop) if not d], [c for c, d in zip(context, drop) if not d])
 
 
-def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
+def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, Details, int]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextBox
     from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
@@ -176,7 +177,8 @@ def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
     pages = 0
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
-        meta_title = _meta_title(doc)
+        meta_title = _info(doc, "Title")
+        details = details_of(_info(doc, "Author"))      # not CreationDate: when the file was made (details.py)
         if sum(1 for _ in itertools.islice(PDFPage.create_pages(doc), MAX_PAGES + 1)) > MAX_PAGES:
             raise ArticleError(f"{shown} has more than {MAX_PAGES:,} pages; the limit is {MAX_PAGES:,}.")
         started = time.monotonic()
@@ -214,7 +216,7 @@ def _boxes(data: bytes, shown: str) -> tuple[list[Box], str, int]:
         if type(exc).__module__.startswith("pdfminer"):
             raise ArticleError(f"{shown} is a damaged PDF and cannot be read ({type(exc).__name__}).") from None
         raise
-    return boxes, meta_title, pages
+    return boxes, meta_title, details, pages
 
 
 def _without_marks(line, size: float) -> str:
@@ -244,11 +246,12 @@ def _without_marks(line, size: float) -> str:
     return "".join(out)
 
 
-def _meta_title(doc) -> str:
+def _info(doc, key: str) -> str:
+    """A field of the document information dictionary ("Title", "Author", "CreationDate")."""
     from pdfminer.pdftypes import resolve1
 
     for info in doc.info or []:
-        value = resolve1(info.get("Title")) if isinstance(info, dict) else None
+        value = resolve1(info.get(key)) if isinstance(info, dict) else None
         if isinstance(value, bytes):
             if value.startswith((b"\xfe\xff", b"\xff\xfe")):
                 return value.decode("utf-16", errors="replace")

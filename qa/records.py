@@ -6,6 +6,24 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Details:
+    """What the file says about itself, apart from its text: the author, the date (ISO,
+    YYYY-MM-DD) and the site or publisher, as its metadata gives them ("" where it does not)."""
+
+    author: str = ""
+    published: str = ""
+    site: str = ""
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in (("author", self.author), ("published", self.published), ("site", self.site)) if v}
+
+    @classmethod
+    def from_dict(cls, data: object) -> "Details":
+        data = data if isinstance(data, dict) else {}
+        return cls(**{k: str(data.get(k) or "") for k in ("author", "published", "site")})
+
+
+@dataclass(frozen=True)
 class Article:
     """An article as shown to the user: a title and its body paragraphs (¶1 is paragraphs[0]).
 
@@ -15,6 +33,7 @@ class Article:
     title: str
     paragraphs: tuple[str, ...]
     context: tuple[str, ...] = ()
+    details: Details = Details()       # author, date, site from the file's metadata (details.py)
 
     def context_of(self, i: int) -> str:
         return self.context[i] if i < len(self.context) else ""
@@ -55,6 +74,11 @@ class Answer:
     level: str = "answered"        # answered | closest (may not answer exactly) | declined
 
     @property
+    def from_metadata(self) -> bool:
+        """Answered from the article's metadata (its author, date or site), no paragraph cited."""
+        return not self.abstained and not self.citations
+
+    @property
     def resolved(self) -> bool:
         """True when the question was searched together with earlier turns."""
         return bool(self.context)
@@ -69,4 +93,5 @@ class Answer:
     def to_dict(self) -> dict:
         return {"question": self.question, "context": self.context, "context_weight": self.context_weight,
                 "text": self.text, "level": self.level, "probability": round(self.probability, 4),
-                "abstained": self.abstained, "citations": [c.to_dict() for c in self.citations]}
+                "abstained": self.abstained, "from_metadata": self.from_metadata,
+                "citations": [c.to_dict() for c in self.citations]}

@@ -17,7 +17,8 @@ import zipfile
 from .columns import labelled_row
 from .errors import ArticleError
 from .ingest import join_list_item, normalise, section_name, under_heading
-from .records import Article
+from .details import details_of
+from .records import Article, Details
 
 _HEADING = re.compile(r"^heading\s*(\d)?$", re.IGNORECASE)
 
@@ -86,7 +87,11 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
         introduces, joining = text.endswith(":"), False
     if not paragraphs:
         raise ArticleError(f"{shown} has no text to ask about (a Word document of images or empty pages).")
-    return Article(title=title or stem, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else ())
+    properties = document.core_properties
+    # python-docx's template leaves its own name as the author: no author, not a wrong one
+    untouched = properties.author == "python-docx"
+    return Article(title=title or stem, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else (),
+                   details=Details() if untouched else details_of(properties.author))
 
 
 def _numbered(paragraph) -> bool:

@@ -1,0 +1,127 @@
+"""Questions about the article itself, answered from the file's own details.
+
+"Who wrote this article?" and "When was it published?" are among the first things people ask,
+and no paragraph holds the answer: a page keeps its author, date and site in its metadata
+(trafilatura reads it; the date only from the page's markup, never guessed from its text), a
+PDF in its document information, a Word file in its core properties (their authors only: a
+file's creation date is when it was made, not when the text appeared; the Shared MIME-info spec,
+last updated in 2018 as its first paragraph says, is a PDF created in 2022). Those details are read when the file is added (`Details` on the `Article`), cleaned
+here (`author_of`, `date_of`), shown under the title, and answer a question that asks for one
+of them and nothing else (`asked_about`). A question about anything more ("Who wrote the
+letter?", "When was the treaty published?") is searched in the text as any other; so is one
+whose detail the file does not give, and a follow-up that points back ("Who wrote it?" after a
+question about a novel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .followup import DOCUMENT_NOUNS
+from .records import Details
+
+METADATA_NOTE = "From the article's metadata, not from a paragraph"
+
+# Names that metadata puts where an author should be, which name nobody.
+_PLACEHOLDERS = frozenset({"username", "user", "admin", "administrator", "staff", "editor", "editors", "unknown",
+                           "anonymous", "guest", "author", "owner", "root", "default", "microsoft office user",
+                           "unknown author"})
+_BY = re.compile(r"^\s*(?:written\s+|posted\s+)?by\s+", re.IGNORECASE)
+_EDITED = re.compile(r"(?:^|\s+)(?:edited|photos?|illustrations?)\s+by\b.*$", re.IGNORECASE)
+# A date run on after the name ("Nathan Willis March"); "May" is left out, as it is a name too.
+_DATE_AFTER = re.compile(r"\s+(?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|"
+                         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d)\b[\w\s,.:]*$", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def author_of(raw: str | None) -> str:
+    """The author(s) as a reader would write them: "by" and an editor or photographer dropped,
+    names repeated in capitals given once, placeholders ("Username", "admin") none at all."""
+    names: list[str] = []
+    for part in re.split(r"[;|\n]", raw or ""):
+        name = _DATE_AFTER.sub("", _EDITED.sub("", _BY.sub("", " ".join(part.split())))).strip(" ,-–—")
+        if name and _LETTER.search(name) and name.casefold() not in _PLACEHOLDERS \
+                and name.casefold() not in (n.casefold() for n in names):
+            names.append(name)
+    return ", ".join(names)
+
+
+def date_of(raw: str | None) -> str:
+    """The ISO date (YYYY-MM-DD) that starts `raw` when it is a real day; "" otherwise."""
+    match = _ISO.match((raw or "").strip())
+    if not match:
+        return ""
+    try:
+        day = dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return ""
+    return day.isoformat() if 1800 <= day.year <= 2100 else ""
+
+
+def details_of(author: str | None = None, published: str | None = None, site: str | None = None) -> Details:
+    name = author_of(author)
+    place = " ".join(str(site or "").split())
+    return Details(author=name, published=date_of(published),
+                   site="" if place.casefold() == name.casefold() else place)
+
+
+def shown_date(iso: str) -> str:
+    """"2015-04-16" -> "16 April 2015"."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def line(details: Details) -> str:
+    """One line for under the title: "By Dan Goodin · Ars Technica · 16 April 2015"."""
+    parts = [f"By {details.author}" if details.author else "", details.site,
+             shown_date(details.published) if details.published else ""]
+    return " · ".join(p for p in parts if p)
+
+
+# Words a question about the document itself may hold, and nothing else.
+_DOCUMENT = DOCUMENT_NOUNS
+_FUNCTION = frozenset("""who whom whose what when where which how is was were are be been 's the a an this that it its
+of by for in on at from to and or please name names did does do has have had one originally first exactly
+tell me us you give say said year day""".split())
+_AUTHOR = frozenset("wrote write writes written authored author authors writer writers journalist reporter "
+                    "behind penned".split())
+_DATE = frozenset("published publish posted dated date written wrote released created appeared".split())
+_SITE = frozenset("published appeared posted source publication newspaper magazine outlet website site web".split())
+# (DOCUMENT_NOUNS holds "site" and "website": "What site is this from?" names the document.)
+_POINTERS = frozenset("it that this".split())
+_WORD = re.compile(r"[a-z]+")
+
+
+def asked_about(question: str, in_chat: bool = False) -> str | None:
+    """"author", "published" or "site" when the question asks the document's author, date or
+    place and nothing else; None otherwise. In a chat, a question that only points back ("Who
+    wrote it?") is about what was just asked, not the document, unless it names the document."""
+    words = _WORD.findall(question.lower().replace("’", "'").replace("'s ", " is "))
+    if not words or any(w not in _DOCUMENT | _FUNCTION | _AUTHOR | _DATE | _SITE for w in words):
+        return None
+    named = any(w in _DOCUMENT for w in words)
+    authored = any(w in _AUTHOR for w in words)
+    if in_chat and not named and (any(w in _POINTERS for w in words) or not authored):
+        return None             # "Who wrote it?", "By whom?": about what the chat was about
+    first = words[0]
+    if first in ("who", "whom", "whose") or "whom" in words or authored and first not in ("when", "where"):
+        return "author" if authored or "by" in words else None
+    if first == "when" or {"date", "year", "day"} & set(words):
+        return "published" if any(w in _DATE for w in words) or "date" in words else None
+    if first in ("where", "which", "what") and any(w in _SITE for w in words):
+        return "site"
+    return None
+
+
+def reply(details: Details, kind: str | None) -> str | None:
+    """The answer to a question `asked_about` gave `kind` for, or None where the file does not
+    give that detail (the question is then searched in the text)."""
+    if kind == "author" and details.author:
+        return f"The article's metadata names its author: {details.author}."
+    if kind == "published" and details.published:
+        return f"The article's metadata dates it {shown_date(details.published)}."
+    if kind == "site" and details.site:
+        return f"The article's metadata gives where it appeared: {details.site}."
+    return None

@@ -1,0 +1,91 @@
+"""The article's own details (author, date, site): read from its file, shown, and answering
+questions about the article itself."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from qa.details import asked_about, author_of, line
+from qa.extract import extract
+
+PAGES = Path(__file__).parent / "data" / "extract" / "html"
+
+PAGE = """<html><head><title>Night buses return | Larchester Echo</title>
+<meta name="author" content="Priya Natarajan">
+<meta property="article:published_time" content="2024-03-05T08:00:00Z">
+<meta property="og:site_name" content="Larchester Echo">
+</head><body><article><h1>Night buses return</h1>
+<p>Larchester's night buses will run again from April, the council said on Tuesday, after a year without them.</p>
+<p>The route had been cut to save money. Bev Collins, who works late shifts at the hospital, said she had walked
+home through the park every night since then.</p>
+<p>A letter signed by three hundred residents was written by the tenants' association and sent to the mayor.</p>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize("question, in_chat, kind", [
+    ("Who wrote this article?", False, "author"),
+    ("Who's the author of this piece?", True, "author"),
+    ("Who is this by?", False, "author"),
+    ("When was it published?", False, "published"),
+    ("What is the date of this post?", True, "published"),
+    ("Which newspaper published this story?", False, "site"),
+    ("Who wrote the letter?", False, None),               # about something in the text
+    ("When was the treaty published?", False, None),
+    ("Where is the author from?", False, None),           # about the author, not a detail
+    ("What year was it?", False, None),
+    ("Who wrote it?", True, None),                        # points back to the chat's subject
+    ("By whom?", True, None),
+    ("What is the source?", True, None),                  # of the river the chat is about
+])
+def test_a_question_for_the_article_s_own_author_date_or_site_is_told_from_one_about_its_text(question, in_chat, kind):
+    assert asked_about(question, in_chat) == kind
+
+
+def test_author_metadata_is_cleaned_of_bylines_editors_repeats_and_placeholders():
+    assert author_of("By Erin Cunningham") == "Erin Cunningham"
+    assert author_of("Written by Rob Ewaschuk\nEdited by Betsy Beyer") == "Rob Ewaschuk"
+    assert author_of("Jeffrey Gettleman; JEFFREY GETTLEMAN") == "Jeffrey Gettleman"
+    assert author_of("Nathan Willis March") == "Nathan Willis"
+    assert author_of("Theresa May") == "Theresa May"
+    assert author_of("Username") == ""
+
+
+def test_a_saved_page_gives_its_author_date_and_site():
+    html = gzip.decompress((PAGES / "citylab-1" / "source.html.gz").read_bytes())
+    details = extract("citylab.html", html).details
+    assert (details.author, details.published, details.site) == ("Sarah Archer", "2019-04-30", "CityLab")
+    assert line(details) == "By Sarah Archer · CityLab · 30 April 2019"
+
+
+def test_a_pdf_gives_its_author_but_not_its_creation_date_as_a_publication_date():
+    pdf = FPDF()
+    pdf.set_author("Jane Keeper")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "The Bell Rock Lighthouse stands eleven miles off the coast of Angus in Scotland.")
+    details = extract("report.pdf", bytes(pdf.output())).details
+    assert (details.author, details.published) == ("Jane Keeper", "")
+
+
+def test_who_wrote_this_article_is_answered_from_its_metadata_and_other_questions_from_its_text(fresh_engine):
+    doc = fresh_engine.open_upload("echo.html", PAGE.encode())
+    told = doc.ask("Who wrote this article?")
+    assert told.text == "The article's metadata names its author: Priya Natarajan."
+    assert told.from_metadata and not told.citations and told.to_dict()["from_metadata"]
+    assert doc.ask("When was it published?").text == "The article's metadata dates it 5 March 2024."
+    letter = doc.ask("Who wrote the letter?")
+    assert not letter.from_metadata and letter.citations[0].paragraph == 3
+    # in a chat, "Who wrote it?" is about the chat's subject, searched in the text
+    assert not doc.ask("Who wrote it?", history=["What was sent to the mayor?"]).from_metadata
+    # the details are kept with the article: reopened from the library, they are still there
+    reopened = fresh_engine.open_id(doc.id)
+    assert reopened.details == doc.details and reopened.details.site == "Larchester Echo"
+
+
+def test_without_metadata_a_question_about_the_author_is_searched_in_the_text(fresh_engine):
+    doc = fresh_engine.open_upload("echo.txt", b"Night buses return\n\nWritten by Priya Natarajan for the Echo.\n\n"
+                                   b"Larchester's night buses will run again from April, the council said.")
+    answer = doc.ask("Who wrote this article?")
+    assert not answer.from_metadata and answer.citations[0].paragraph == 1
