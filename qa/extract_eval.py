@@ -50,6 +50,8 @@ class PageResult:
     title_right: bool
     paragraphs: int
     junk: dict[str, int]
+    author: str = ""          # from the page's metadata (details.py)
+    reference_author: str = ""    # Readability's byline; "" when it names none
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,15 @@ def evaluate_page(folder: Path) -> PageResult:
     ref_title = (meta.get("title") or "").strip()
     return PageResult(folder.name, round(p, 4), round(r, 4), round(f, 4), round(f_raw, 4), article.title, ref_title,
                       title_right(article.title, ref_title), len(article.paragraphs),
-                      junk(article.paragraphs, raw))
+                      junk(article.paragraphs, raw), article.details.author, " ".join((meta.get("byline") or "").split()))
+
+
+def author_right(result: PageResult) -> bool | None:
+    """Our author is in the reference byline ("Dan Goodin" in "by Dan Goodin - Apr 16, 2015");
+    None when the reference names none."""
+    if not result.reference_author:
+        return None
+    return bool(result.author) and result.author.casefold() in result.reference_author.casefold()
 
 
 def read_stored(path: Path) -> bytes:
@@ -212,6 +222,10 @@ def table(results: list[PageResult]) -> str:
                 f"{sum(r.title_right for r in results):>2}/{len(results):<2} "
                 f"{sum(r.paragraphs for r in results):>5}  " + ", ".join(f"{k} {v}" for k, v in totals.items()))
     wrong = [f"  {r.name}: ours {r.title!r}, reference {r.reference_title!r}" for r in results if not r.title_right]
-    return "\n".join([head, *rows, *(["titles wrong:"] + wrong if wrong else []),
+    named = [r for r in results if author_right(r) is not None]
+    authors = [f"authors right: {sum(bool(author_right(r)) for r in named)}/{len(named)} of the pages whose reference "
+               f"names a byline"] + [f"  {r.name}: ours {r.author!r}, reference {r.reference_author!r}"
+                                     for r in named if not author_right(r)]
+    return "\n".join([head, *rows, *(["titles wrong:"] + wrong if wrong else []), *authors,
                       "F1: against the reference main text without apparatus (reference lists, [edit], [23], "
                       "infobox, captions); F1 raw: against it as it is; junk: paragraphs of each kind"])
