@@ -331,8 +331,9 @@ def main() -> None:
     with st.sidebar:
         export_slot = render_settings(engine, doc)
     st.title(escape_markdown(doc.title or "Untitled article"), anchor=False)   # a title is text, not Markdown
-    if byline(doc.details):
-        st.caption(escape_markdown(byline(doc.details)))
+    shown_details = byline(doc.details)         # "By … · site · date", from the file's metadata
+    if shown_details:
+        st.caption(escape_markdown(shown_details))
     left, right = st.columns([3, 2], gap="large")
     with left:
         # The conversation scrolls in its own pane with the question box under it, so the page
