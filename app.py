@@ -9,7 +9,7 @@ import streamlit as st
 from qa import Answer, Document, Engine, QAError, Settings
 from qa import chat
 from qa.chat import Turn
-from qa.details import METADATA_NOTE
+from qa.answer import note as source_note
 from qa.details import line as byline
 from qa.engine import DEFAULT_ID
 from qa.export import chat_markdown, escape_answer, escape_markdown
@@ -57,11 +57,12 @@ def turns() -> list[Turn]:
 
 
 # --- the answer --------------------------------------------------------------------------------
-def render_citation(c, evidence: list[str], note: str = "") -> None:
+def render_citation(c, evidence: list[str], note: str = "", scored: bool = True) -> None:
     with st.container(border=True):
         section = f" · <span class='section'>{escape(c.section)}</span>" if c.section else ""
-        st.markdown(f"<a href='#{anchor(c.paragraph)}' class='cite'><b>¶{c.paragraph}</b></a>{section} · "
-                    f"score {c.score:.2f}{note}", unsafe_allow_html=True)
+        score = f" · score {c.score:.2f}" if scored else ""
+        st.markdown(f"<a href='#{anchor(c.paragraph)}' class='cite'><b>¶{c.paragraph}</b></a>{section}"
+                    f"{score}{note}", unsafe_allow_html=True)
         st.markdown(f"<div class='paragraph'>{highlight(c.text, evidence)}</div>", unsafe_allow_html=True)
 
 
@@ -69,9 +70,11 @@ def render_answer(answer: Answer) -> None:
     if answer.context:
         st.caption(f"Searched for: {escape(answer.searched)}", unsafe_allow_html=True)
     chance = f"{answer.probability:.0%} likely that the article answers this"
-    if answer.from_metadata:
+    if source_note(answer):          # not found by retrieval: the metadata, or the opening paragraph
         st.markdown(f"<div class='answer'>{escape(answer.text)}</div>", unsafe_allow_html=True)
-        st.caption(METADATA_NOTE)
+        st.caption(source_note(answer))
+        for c in answer.citations:
+            render_citation(c, c.evidence, scored=False)
         return
     if answer.level == "declined":
         st.warning(escape_answer(answer.text))

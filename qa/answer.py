@@ -11,6 +11,11 @@ ABSTAIN_TEXT = ("The article does not seem to cover this. "
                 "The closest paragraphs are shown below, but they are weak matches.")
 HEDGE_TEXT = "The closest passage, which may not answer this exactly:"
 _SECOND_SOURCE_MARGIN = 0.04
+# What an answer that did not come from retrieval says it came from (Answer.source).
+SOURCE_NOTES = {"metadata": "From the article's metadata, not from a paragraph",
+                "opening": "The article's opening paragraph, as its overview"}
+_OVERVIEW_WORDS = 40      # the opening's first sentences, up to about this many words
+_LEAD_WORDS = 12          # a first paragraph shorter than this (a dateline, a kicker) is not the lead
 
 
 _FRAGMENT_WORDS = 5       # a "sentence" this short is mostly a run-in heading ("Recovering from task failures.")
@@ -56,3 +61,26 @@ def compose(question: str, hits: list[Hit], article: Article, sentences: list[li
     if level is Level.CLOSEST:
         text = f"{HEDGE_TEXT} {text}"
     return Answer(text=text, abstained=False, **common)
+
+
+def note(answer: Answer) -> str | None:
+    """What an answer not found by retrieval came from, for people; None for retrieved ones."""
+    return SOURCE_NOTES.get(answer.source)
+
+
+def overview(question: str, article: Article, sentences: list[list[str]]) -> Answer:
+    """"What is this article about?": the article's opening paragraph, as articles sum
+    themselves up in their lead (a news lede, a Wikipedia lead, a paper's abstract), its first
+    sentences as the evidence. The lead is the first of the first ten paragraphs with at least
+    _LEAD_WORDS words, so a dateline, a kicker or a page's leftover menu ("LWN Weekly Edition",
+    "Front page Security", …) is passed over."""
+    k = next((i for i in range(min(10, len(article.paragraphs))) if len(article.paragraphs[i].split()) >= _LEAD_WORDS), 0)
+    chosen: list[str] = []
+    for sentence in sentences[k] or [article.paragraphs[k]]:
+        chosen.append(sentence)
+        if sum(len(c.split()) for c in chosen) >= _OVERVIEW_WORDS:
+            break
+    cited = Citation(paragraph=k + 1, text=article.paragraphs[k], score=1.0, evidence=chosen,
+                     section=article.context_of(k))
+    return Answer(question=question, text=f"{' '.join(chosen)} [¶{k + 1}]", abstained=False, citations=[cited],
+                  probability=1.0, level=Level.ANSWERED.value, source="opening")

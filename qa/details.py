@@ -1,4 +1,5 @@
-"""Questions about the article itself, answered from the file's own details.
+"""Questions about the article itself: what it is about (its opening paragraph, answer.overview),
+and who wrote it, when and where, answered from the file's own details.
 
 "Who wrote this article?" and "When was it published?" are among the first things people ask,
 and no paragraph holds the answer: a page keeps its author, date and site in its metadata
@@ -20,8 +21,6 @@ import re
 
 from .followup import DOCUMENT_NOUNS
 from .records import Details
-
-METADATA_NOTE = "From the article's metadata, not from a paragraph"
 
 # Names that metadata puts where an author should be, which name nobody.
 _PLACEHOLDERS = frozenset({"username", "user", "admin", "administrator", "staff", "editor", "editors", "unknown",
@@ -91,17 +90,28 @@ _DATE = frozenset("published publish posted dated date written wrote released cr
 _SITE = frozenset("published appeared posted source publication newspaper magazine outlet website site web".split())
 # (DOCUMENT_NOUNS holds "site" and "website": "What site is this from?" names the document.)
 _POINTERS = frozenset("it that this".split())
-_WORD = re.compile(r"[a-z]+")
+# "What is this article about?", "Summarize it", "What are the key points?", "tl;dr"
+_TOPIC = frozenset("summary summarise summarize overview gist tldr tl dr topic subject point points idea ideas "
+                   "takeaway takeaways thesis".split())
+_TOPIC_FILLER = frozenset("about main key central brief briefly short quick can could you few sentence sentences "
+                          "words".split())
+_WORD = re.compile(r"[a-z0-9]+")        # a number is a word: "What article was published in 1937?"
 
 
 def asked_about(question: str, in_chat: bool = False) -> str | None:
     """"author", "published" or "site" when the question asks the document's author, date or
-    place and nothing else; None otherwise. In a chat, a question that only points back ("Who
-    wrote it?") is about what was just asked, not the document, unless it names the document."""
+    place and nothing else; "topic" when it asks what the document is about; None otherwise.
+    In a chat, a question that only points back ("Who wrote it?", "What is it about?") is about
+    what was just asked, not the document, unless it names the document."""
     words = _WORD.findall(question.lower().replace("’", "'").replace("'s ", " is "))
+    named = any(w in _DOCUMENT for w in words)
+    if words and all(w in _DOCUMENT | _FUNCTION | _TOPIC | _TOPIC_FILLER for w in words) \
+            and not (in_chat and not named and any(w in _POINTERS for w in words)):
+        about = words[0] == "what" and words[-1] == "about" and bool({"is", "was", "are"} & set(words))
+        if about or any(w in _TOPIC for w in words):
+            return "topic"
     if not words or any(w not in _DOCUMENT | _FUNCTION | _AUTHOR | _DATE | _SITE for w in words):
         return None
-    named = any(w in _DOCUMENT for w in words)
     authored = any(w in _AUTHOR for w in words)
     if in_chat and not named and (any(w in _POINTERS for w in words) or not authored):
         return None             # "Who wrote it?", "By whom?": about what the chat was about

@@ -96,12 +96,16 @@ class Document:
         question that leans on them is searched together with them (see followup.py). The
         answer carries the calibrated probability that the article answers, and its level.
         A question for the article's author, date or site that the file's details give is
-        answered from them, with no paragraph cited (details.py)."""
+        answered from them, with no paragraph cited; one asking what the article is about, by
+        its opening paragraph (details.py)."""
         question = self._check(question)
-        told = about.reply(self.details, about.asked_about(question, in_chat=bool(history)))
+        kind = about.asked_about(question, in_chat=bool(history))
+        if kind == "topic":                       # "What is this article about?": its opening
+            return answering.overview(question, self._index.article, self._index.sentences)
+        told = about.reply(self.details, kind)
         if told is not None:
             return Answer(question=question, text=told, abstained=False, probability=1.0,
-                          level=answerability.Level.ANSWERED.value)
+                          level=answerability.Level.ANSWERED.value, source="metadata")
         found = self.examine(question, history, top_k, ranker)
         model = self._model()
         own = model.probability(found.features)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .chat import Turn
-from .details import METADATA_NOTE
+from .answer import note
 
 _SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~$&])")
 _MARKER = re.compile(r"\\\[¶(\d+)\\\]")         # the answer's own [¶n] markers stay as written
@@ -46,7 +46,7 @@ def chat_markdown(title: str, turns: list[Turn]) -> str:
             continue
         if answer.context:
             out += [f"*Searched for: {e(answer.searched)}*", ""]
-        basis = METADATA_NOTE if answer.from_metadata else \
+        basis = note(answer) or \
             f"{LEVELS.get(answer.level, answer.level)} · {answer.probability:.0%} likely that the article answers this"
         out += [escape_answer(answer.text), "", f"*{basis}*", ""]
         if answer.citations:

@@ -72,11 +72,12 @@ class Answer:
     context_weight: float = 0.0    # their share of every score (see followup.py)
     probability: float = 1.0       # calibrated chance that the article answers (answerability.py)
     level: str = "answered"        # answered | closest (may not answer exactly) | declined
+    source: str = "passages"       # passages (retrieved) | metadata (author, date, site) | opening (overview)
 
     @property
     def from_metadata(self) -> bool:
         """Answered from the article's metadata (its author, date or site), no paragraph cited."""
-        return not self.abstained and not self.citations
+        return self.source == "metadata"
 
     @property
     def resolved(self) -> bool:
@@ -93,5 +94,4 @@ class Answer:
     def to_dict(self) -> dict:
         return {"question": self.question, "context": self.context, "context_weight": self.context_weight,
                 "text": self.text, "level": self.level, "probability": round(self.probability, 4),
-                "abstained": self.abstained, "from_metadata": self.from_metadata,
-                "citations": [c.to_dict() for c in self.citations]}
+                "abstained": self.abstained, "source": self.source, "citations": [c.to_dict() for c in self.citations]}

@@ -33,11 +33,18 @@ home through the park every night since then.</p>
     ("Which newspaper published this story?", False, "site"),
     ("Who wrote the letter?", False, None),               # about something in the text
     ("When was the treaty published?", False, None),
+    ("What article was published in 1937?", False, None),   # a SQuAD question: about the text
     ("Where is the author from?", False, None),           # about the author, not a detail
     ("What year was it?", False, None),
     ("Who wrote it?", True, None),                        # points back to the chat's subject
     ("By whom?", True, None),
     ("What is the source?", True, None),                  # of the river the chat is about
+    ("What is this article about?", False, "topic"),
+    ("Give me a summary", True, "topic"),
+    ("What are the key points?", False, "topic"),
+    ("What is the point of the tax?", False, None),
+    ("What about Lithuania?", True, None),
+    ("What is it about?", True, None),                    # the thing the chat is about
 ])
 def test_a_question_for_the_article_s_own_author_date_or_site_is_told_from_one_about_its_text(question, in_chat, kind):
     assert asked_about(question, in_chat) == kind
@@ -73,7 +80,7 @@ def test_who_wrote_this_article_is_answered_from_its_metadata_and_other_question
     doc = fresh_engine.open_upload("echo.html", PAGE.encode())
     told = doc.ask("Who wrote this article?")
     assert told.text == "The article's metadata names its author: Priya Natarajan."
-    assert told.from_metadata and not told.citations and told.to_dict()["from_metadata"]
+    assert told.from_metadata and not told.citations and told.to_dict()["source"] == "metadata"
     assert doc.ask("When was it published?").text == "The article's metadata dates it 5 March 2024."
     letter = doc.ask("Who wrote the letter?")
     assert not letter.from_metadata and letter.citations[0].paragraph == 3
@@ -89,3 +96,20 @@ def test_without_metadata_a_question_about_the_author_is_searched_in_the_text(fr
                                    b"Larchester's night buses will run again from April, the council said.")
     answer = doc.ask("Who wrote this article?")
     assert not answer.from_metadata and answer.citations[0].paragraph == 1
+
+
+def test_what_is_this_article_about_is_answered_by_its_opening_paragraph_past_a_dateline(fresh_engine):
+    text = ("Night buses return\n\nLARCHESTER, Tuesday\n\n"
+            "Larchester's night buses will run again from April, the council said on Tuesday, after a year without "
+            "them. The route had been cut to save money. Riders had campaigned for its return since the spring. "
+            "The council will pay for the first year from its transport budget. Drivers have been hired.\n\n"
+            "Bev Collins, who works late shifts at the hospital, said she had walked home through the park every night.")
+    doc = fresh_engine.open_upload("buses.txt", text.encode())
+    answer = doc.ask("What is this article about?")
+    assert answer.source == "opening" and answer.level == "answered"
+    assert [c.paragraph for c in answer.citations] == [2]
+    # its first sentences, to some 40 words: not the whole paragraph
+    assert answer.text == ("Larchester's night buses will run again from April, the council said on Tuesday, after a year "
+                           "without them. The route had been cut to save money. Riders had campaigned for its return "
+                           "since the spring. The council will pay for the first year from its transport budget. [¶2]")
+    assert doc.ask("What is it about?", history=["Who works late shifts?"]).source == "passages"
