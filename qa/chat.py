@@ -25,8 +25,11 @@ def history_of(turns: list[Turn]) -> list[str]:
     is one the article does not cover: searched with it, the next follow-up was dragged
     toward weak matches ("How does it recover from failures?" searched with "What is the
     capital of Peru?"). Leaving declined turns out raised follow-up R@1 on both fit sets and
-    declined one held-out follow-up fewer (README)."""
-    return [t.question for t in turns if t.answer is not None and not t.answer.abstained]
+    declined one held-out follow-up fewer (README). Nor is a question about the article itself
+    (its author, what it is about: Answer.source), which says nothing of a topic: "Who sold the
+    drones?" after "What is this article about?" was searched with it."""
+    return [t.question for t in turns
+            if t.answer is not None and not t.answer.abstained and t.answer.source == "passages"]
 
 
 def ask(doc: Document, turns: list[Turn], question: str, top_k: int | None = None) -> Turn:

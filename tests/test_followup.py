@@ -170,6 +170,15 @@ def test_a_question_the_article_does_not_cover_is_left_out_of_the_next_ones_hist
     assert turns[2].answer.context == "Who founded the glassworks?" and turns[2].answer.citations[0].paragraph == 4
 
 
+def test_a_question_about_the_article_itself_is_left_out_of_the_next_ones_history(city):
+    turns = []
+    for question in ["What is this article about?", "Who founded the glassworks?", "When did she step down?"]:
+        turns.append(chat.ask(city, turns, question))
+    assert turns[0].answer.source == "opening"
+    assert turns[1].history == () and not turns[1].answer.context        # searched alone, as a first question
+    assert turns[2].history == ("Who founded the glassworks?",)
+
+
 def test_export_has_questions_answers_markers_and_quoted_paragraphs(city):
     turns = []
     for question in ["Who founded the glassworks?", "When did she step down?", "How do I bake sourdough bread?", "   "]:
