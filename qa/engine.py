@@ -312,13 +312,15 @@ class Engine:
             stored = self.library.get(article_id)
         except ArticleError:                 # a damaged copy of this very text: replace it
             stored = None
-        if stored is not None:
+        if stored is not None and (stored.details == article.details or not article.details.to_dict()):
             return self._open_article(article_id, stored, progress)
+        # new, or the same text now with details its stored copy lacks (added before they were read)
         self.library.put(article_id, article, source)
         try:
             return self._open_article(article_id, article, progress)
         except BaseException:                # a failed add (a full disk, a stopped build) leaves no record
-            self.library.remove(article_id)
+            if stored is None:
+                self.library.remove(article_id)
             raise
 
     def _expected(self, article: Article) -> dict:

@@ -113,3 +113,19 @@ def test_what_is_this_article_about_is_answered_by_its_opening_paragraph_past_a_
                            "without them. The route had been cut to save money. Riders had campaigned for its return "
                            "since the spring. The council will pay for the first year from its transport budget. [¶2]")
     assert doc.ask("What is it about?", history=["Who works late shifts?"]).source == "passages"
+
+
+def test_an_article_stored_before_details_were_read_gets_them_when_it_is_added_again(fresh_engine):
+    from dataclasses import replace
+
+    from qa.engine import article_id_for
+    from qa.records import Details
+
+    bare = replace(extract("echo.html", PAGE.encode()), details=Details())      # as an older version stored it
+    fresh_engine.library.put(article_id_for(bare), bare, "uploaded echo.html")
+    doc = fresh_engine.open_upload("echo.html", PAGE.encode())
+    assert doc.details.author == "Priya Natarajan"
+    assert fresh_engine.library.get(doc.id).details.author == "Priya Natarajan"
+    # the same text pasted, without details, is the same article and keeps the ones stored
+    pasted = fresh_engine.open_text("\n\n".join(doc.paragraphs), title="Night buses return")
+    assert pasted.id == doc.id and pasted.details.site == "Larchester Echo"
