@@ -6,9 +6,10 @@ and no paragraph holds the answer: a page keeps its author, date and site in its
 (trafilatura reads it; the date only from the page's markup, never guessed from its text), a
 PDF in its document information, a Word file in its core properties (their authors only: a
 file's creation date is when it was made, not when the text appeared; the Shared MIME-info spec,
-last updated in 2018 as its first paragraph says, is a PDF created in 2022). Those details are read when the file is added (`Details` on the `Article`), cleaned
-here (`author_of`, `date_of`), shown under the title, and answer a question that asks for one
-of them and nothing else (`asked_about`). A question about anything more ("Who wrote the
+last updated in 2018 as its first paragraph says, is a PDF created in 2022). Those details are
+read when the file is added (`Details` on the `Article`), cleaned here (`author_of`,
+`date_of`), shown under the title, and answer a question that asks for one of them and nothing
+else (`asked_about`). A question about anything more ("Who wrote the
 letter?", "When was the treaty published?") is searched in the text as any other; so is one
 whose detail the file does not give, and a follow-up that points back ("Who wrote it?" after a
 question about a novel).
