@@ -70,9 +70,10 @@ def render_answer(answer: Answer) -> None:
     if answer.context:
         st.caption(f"Searched for: {escape(answer.searched)}", unsafe_allow_html=True)
     chance = f"{answer.probability:.0%} likely that the article answers this"
-    if source_note(answer):          # not found by retrieval: the metadata, or the opening paragraph
+    source = source_note(answer)    # not found by retrieval: the metadata, or the opening paragraph
+    if source:
         st.markdown(f"<div class='answer'>{escape(answer.text)}</div>", unsafe_allow_html=True)
-        st.caption(source_note(answer))
+        st.caption(source)
         for c in answer.citations:
             render_citation(c, c.evidence, scored=False)
         return

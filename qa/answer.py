@@ -68,6 +68,12 @@ def note(answer: Answer) -> str | None:
     return SOURCE_NOTES.get(answer.source)
 
 
+def from_metadata(question: str, text: str) -> Answer:
+    """An answer the article's metadata gives (details.reply): no paragraph cited."""
+    return Answer(question=question, text=text, abstained=False, probability=1.0, level=Level.ANSWERED.value,
+                  source="metadata")
+
+
 def overview(question: str, article: Article, sentences: list[list[str]]) -> Answer:
     """"What is this article about?": the article's opening paragraph, as articles sum
     themselves up in their lead (a news lede, a Wikipedia lead, a paper's abstract), its first

@@ -131,7 +131,7 @@ def _print_answer(ans: Answer, as_json: bool) -> None:
         print(json.dumps(ans.to_dict(), ensure_ascii=False), flush=True)
         return
     print(ans.text)
-    print(f"({note(ans)})" if note(ans) else f"({ans.level}: {ans.probability:.0%} likely that the article answers this)")
+    print(f"({note(ans) or f'{ans.level}: {ans.probability:.0%} likely that the article answers this'})")
     for c in ans.citations:
         section = f" ({c.section})" if c.section else ""
         print(f"\n[¶{c.paragraph}]{section} score {c.score:.3f}{' (weak match)' if ans.abstained else ''}")

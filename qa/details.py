@@ -26,7 +26,7 @@ from .records import Details
 # Names that metadata puts where an author should be, which name nobody.
 _PLACEHOLDERS = frozenset({"username", "user", "admin", "administrator", "staff", "editor", "editors", "unknown",
                            "anonymous", "guest", "author", "owner", "root", "default", "microsoft office user",
-                           "unknown author"})
+                           "unknown author", "python-docx"})     # python-docx's template names itself
 _BY = re.compile(r"^\s*(?:written\s+|posted\s+)?by\s+", re.IGNORECASE)
 _EDITED = re.compile(r"(?:^|\s+)(?:edited|photos?|illustrations?)\s+by\b.*$", re.IGNORECASE)
 # A date run on after the name ("Nathan Willis March"); "May" is left out, as it is a name too.

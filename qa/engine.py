@@ -104,8 +104,7 @@ class Document:
             return answering.overview(question, self._index.article, self._index.sentences)
         told = about.reply(self.details, kind)
         if told is not None:
-            return Answer(question=question, text=told, abstained=False, probability=1.0,
-                          level=answerability.Level.ANSWERED.value, source="metadata")
+            return answering.from_metadata(question, told)
         found = self.examine(question, history, top_k, ranker)
         model = self._model()
         own = model.probability(found.features)

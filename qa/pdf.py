@@ -393,13 +393,13 @@ def same_style(a: Line, b: Line) -> bool:
     return a.bold == b.bold and abs(a.size - b.size) < 0.5 and caps[0] == caps[1]
 
 
-def _no_room(above: Line | None, edge: float, line: Line) -> bool:
-    """`line`'s first word would not have fitted after `above` before `edge`, the right edge of
-    `above`'s box: ragged-right text ends a line there without ending the paragraph."""
+def _would_fit(above: Line | None, edge: float, line: Line) -> bool:
+    """`line`'s first word would have fitted after `above` before `edge` (the right edge of
+    `above`'s column or box): the line above ended early, by choice, not for want of room."""
     if above is None or not line.text.split():
-        return False
+        return True
     char = (above.x1 - above.x0) / max(len(above.text), 1)
-    return edge - above.x1 < (len(line.text.split()[0]) + 1.5) * char
+    return edge - above.x1 > (len(line.text.split()[0]) + 1.5) * char
 
 
 def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[str], list[str]]:
@@ -467,15 +467,13 @@ def paragraphs_of(boxes: list[Box], body: float, skip: set[Line]) -> tuple[list[
                 indented = line.x0 > left + 0.6 * line.size and above.x0 <= left + 0.6 * line.size \
                     and not _BULLET.match(above.text)      # a bullet's hanging indent goes on
                 # the line above ended a sentence early: the next line's first word would have fit
-                char = (above.x1 - above.x0) / max(len(above.text), 1)
-                room = left + width - above.x1
-                short = room > (len(line.text.split()[0]) + 1.5) * char and _SENTENCE_END.search(above.text)
+                short = _would_fit(above, left + width, line) and _SENTENCE_END.search(above.text)
                 gap = pitch and line.top - above.top > 1.3 * pitch
                 if indented or short or gap:
                     close()
             elif open_text and k == 0 and (_SENTENCE_END.search(open_text[-1]) or abs(line.size - last_size) > 0.5
                                            or _ABSTRACT.match(line.text)
-                                           or not (last_full or _no_room(last_line, last_edge, line))
+                                           or not last_full and _would_fit(last_line, last_edge, line)
                                            or len(lines) > 1 and line.x0 > left + 0.6 * line.size):
                 close()                  # the box starts a paragraph: the last one ended or stopped
                                          # short of its column's edge, the type changed, or the

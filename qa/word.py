@@ -18,7 +18,7 @@ from .columns import labelled_row
 from .errors import ArticleError
 from .ingest import join_list_item, normalise, section_name, under_heading
 from .details import details_of
-from .records import Article, Details
+from .records import Article
 
 _HEADING = re.compile(r"^heading\s*(\d)?$", re.IGNORECASE)
 
@@ -87,11 +87,8 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
         introduces, joining = text.endswith(":"), False
     if not paragraphs:
         raise ArticleError(f"{shown} has no text to ask about (a Word document of images or empty pages).")
-    properties = document.core_properties
-    # python-docx's template leaves its own name as the author: no author, not a wrong one
-    untouched = properties.author == "python-docx"
     return Article(title=title or stem, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else (),
-                   details=Details() if untouched else details_of(properties.author))
+                   details=details_of(document.core_properties.author))
 
 
 def _numbered(paragraph) -> bool:
