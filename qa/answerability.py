@@ -47,7 +47,8 @@ _NUMBER = re.compile(r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine
                      r"dozens?|hundreds?|thousands?|millions?|billions?|half|several|few)\b", re.I)
 _CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z\-]+")
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w\-]+|\b\d[\d,.]*\d\b|\b\d\b")
-_NEGATION = re.compile(r"\b(not|no|never|none|nor|without|n't|cannot)\b|n't\b", re.I)
+# "n't" with a straight or a typographic apostrophe: web pages write "doesn’t", people type "doesn't"
+_NEGATION = re.compile(r"\b(not|no|never|none|nor|without|cannot)\b|n['’ʼ]t\b", re.I)
 _TYPES = {
     "date": re.compile(r"^\s*(when|what (year|date|time|century|decade|day|month|era|period)|"
                        r"(in|by|during|since|until) (what|which) (year|date|time|century|decade|month)|"

@@ -56,6 +56,25 @@ def test_a_hedged_answer_says_so_in_its_text(fresh_engine):
         assert hedged == (answer.level == "closest")
 
 
+# From The Rust Programming Language, "What Is Ownership?" (MIT/Apache-2.0), with its
+# typographic apostrophes, as a saved web page gives them.
+OWNERSHIP = ("When we assign s1 to s2, the String data is copied, meaning we copy the pointer, the length, and "
+             "the capacity that are on the stack. We do not copy the data on the heap that the pointer refers to.\n\n"
+             "To ensure memory safety, after the line let s2 = s1;, Rust considers s1 as no longer valid. Therefore, "
+             "Rust doesn’t need to free anything when s1 goes out of scope.\n\n"
+             "If a type implements the Copy trait, variables that use it do not move, but rather are trivially "
+             "copied, making them still valid after assignment to another variable.")
+
+
+def test_a_negated_question_matches_the_article_s_typographic_apostrophe(fresh_engine):
+    question = "Why doesn't Rust need to free anything when s1 goes out of scope?"
+    curly = fresh_engine.open_text(OWNERSHIP, listed=False).ask(question)
+    straight = fresh_engine.open_text(OWNERSHIP.replace("’", "'"), listed=False).ask(question)
+    assert curly.citations[0].paragraph == straight.citations[0].paragraph == 2
+    assert not curly.abstained and curly.level == straight.level
+    assert abs(curly.probability - straight.probability) < 0.1
+
+
 def test_cli_json_carries_level_and_probability(index_dir):
     result = run_cli(index_dir, "ask", "--json", "What does military diplomacy refer to?")
     assert result.returncode == 0, result.stderr
