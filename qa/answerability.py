@@ -1,8 +1,9 @@
 """Does the article answer the question? A calibrated probability, and the level shown for it.
 
 Retrieval always finds *some* closest paragraph; whether it answers is a separate decision.
-It is made by a small fitted model (gradient-boosted trees, `qa fit-answerability`, stored as
-plain arrays in `qa/data/answerability.json`) over evidence the engine already has for the first paragraph:
+It is made by a small fitted model (five gradient-boosted tree models, their log-odds averaged;
+`qa fit-answerability`, stored as plain arrays in `qa/data/answerability.json`) over evidence
+the engine already has for the first paragraph:
 
 - alignment: each content word of the question, its best match (cosine of contextual word
   pieces) in the paragraph and in the evidence sentence; the least-matched word, the mean, and
@@ -174,9 +175,10 @@ def _new_capital(sentence: str, question: str) -> bool:
 
 @dataclass(frozen=True)
 class Model:
-    """Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, fitted by
-    `qa fit-answerability`), stored as plain arrays and evaluated here with numpy, plus the
-    two level thresholds. All trees' nodes are concatenated; `roots` are each tree's first."""
+    """Gradient-boosted trees (five scikit-learn HistGradientBoostingClassifiers whose log-odds
+    are averaged, fitted by `qa fit-answerability`; fit.Bagged), stored as plain arrays and
+    evaluated here with numpy, plus the two level thresholds. All trees' nodes are concatenated,
+    their leaf values already divided by the number of models; `roots` are each tree's first."""
 
     names: tuple[str, ...]
     baseline: float
@@ -216,24 +218,27 @@ class Model:
         return Verdict(probability, self.level(probability))
 
     @classmethod
-    def from_sklearn(cls, classifier, answer_at: float, decline_below: float, about: dict) -> "Model":
+    def from_sklearn(cls, classifiers: list, answer_at: float, decline_below: float, about: dict) -> "Model":
+        """The trees of fitted HistGradientBoostingClassifiers, whose log-odds are averaged (fit.Bagged)."""
         feature, threshold, left, right, leaf, value, roots = [], [], [], [], [], [], []
         at = 0
-        for (tree,) in classifier._predictors:
-            nodes = tree.nodes
-            if nodes["is_categorical"].any():
-                raise ValueError("categorical splits are not supported")
-            roots.append(at)
-            feature += nodes["feature_idx"].tolist()
-            threshold += nodes["num_threshold"].tolist()
-            left += (nodes["left"] + at).tolist()
-            right += (nodes["right"] + at).tolist()
-            leaf += nodes["is_leaf"].astype(bool).tolist()
-            value += nodes["value"].tolist()
-            at += len(nodes)
-        return cls(FEATURES, float(np.ravel(classifier._baseline_prediction)[0]), np.array(feature), np.array(threshold),
-                   np.array(left), np.array(right), np.array(leaf, dtype=bool), np.array(value), np.array(roots),
-                   answer_at, decline_below, about)
+        share = 1.0 / len(classifiers)
+        for classifier in classifiers:
+            for (tree,) in classifier._predictors:
+                nodes = tree.nodes
+                if nodes["is_categorical"].any():
+                    raise ValueError("categorical splits are not supported")
+                roots.append(at)
+                feature += nodes["feature_idx"].tolist()
+                threshold += nodes["num_threshold"].tolist()
+                left += (nodes["left"] + at).tolist()
+                right += (nodes["right"] + at).tolist()
+                leaf += nodes["is_leaf"].astype(bool).tolist()
+                value += (nodes["value"] * share).tolist()
+                at += len(nodes)
+        baseline = float(np.mean([np.ravel(c._baseline_prediction)[0] for c in classifiers]))
+        return cls(FEATURES, baseline, np.array(feature), np.array(threshold), np.array(left), np.array(right),
+                   np.array(leaf, dtype=bool), np.array(value), np.array(roots), answer_at, decline_below, about)
 
     def to_json(self) -> dict:
         return {"features": list(self.names), "baseline": self.baseline, "answer_at": self.answer_at,
