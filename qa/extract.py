@@ -225,12 +225,13 @@ def _published(html: str) -> str | None:
 
 # What pages wrap around their text, by class or tag (MediaWiki, WordPress and common CMS names):
 # edit links, footnote markers, reference lists, infoboxes and navigation boxes, tables of
-# contents, hatnotes, captions and photo credits, share bars.
+# contents, hatnotes, captions and photo credits, share bars; mdBook's hidden code lines ("boring":
+# the `#![allow(unused)] fn main() {` that the Rust book's pages wrap around a snippet and never show).
 _APPARATUS = ("mw-editsection", "reference", "references", "reflist", "refbegin", "mw-references-wrap",
               "infobox", "navbox", "vertical-navbox", "sidebar", "metadata", "hatnote", "toc", "mw-jump-link",
               "catlinks", "noprint", "mw-cite-backlink", "thumbcaption", "wp-caption-text", "caption",
               "image-caption", "media-caption", "credit", "image-credit", "photo-credit", "byline-photo",
-              "share", "social-share", "sharing")
+              "share", "social-share", "sharing", "boring")
 _APPARATUS_TAGS = ("figcaption", "sup")
 _MARKERS = re.compile(r"\[(?:\d{1,3}|[a-z]|edit|citation needed|note \d+|nb \d+)\]", re.IGNORECASE)
 _REFERENCE_LINE = re.compile(r"^(?:[-*•]\s*)?(?:\^|↑)")

@@ -632,3 +632,23 @@ def test_code_a_line_of_text_runs_into_does_not_turn_the_rest_of_the_page_into_c
     assert "Addons are built with node-gyp, which writes a build directory next to the binding file." \
         in article.paragraphs
     assert article.context[-1] == "Building"
+
+
+# How mdBook (the Rust book, Cargo's guide) writes a snippet: the lines it hides ("boring") wrap
+# the code in a main function that the reader never sees.
+MDBOOK_PAGE = """<html><head><title>What Is Ownership? - The Rust Programming Language</title></head><body>
+<main><h1>What Is Ownership?</h1>
+<p>Ownership is a set of rules that govern how a Rust program manages memory while it is running.</p>
+<p>You can create a <code>String</code> from a string literal using the <code>from</code> function, like so:</p>
+<pre><pre class="playground"><code class="language-rust"><span class="boring">#![allow(unused)]
+</span><span class="boring">fn main() {
+</span>let s = String::from("hello");
+<span class="boring">}</span></code></pre></pre>
+<p>The double colon operator allows us to namespace this particular function under the String type.</p>
+</main></body></html>"""
+
+
+def test_mdbook_hidden_code_lines_are_not_read():
+    text = "\n".join(extract("ownership.html", MDBOOK_PAGE.encode()).paragraphs)
+    assert 'let s = String::from("hello");' in text
+    assert "allow(unused)" not in text and "fn main" not in text
