@@ -77,7 +77,7 @@ def read_squad(path: Path) -> list[dict]:
         raise QAError(f"{path} is not a SQuAD-format JSON file.") from None
 
 
-def collect(engine: Engine, paths: list[Path], foreign_per_article: int = 100, seed: int = 13,
+def collect(engine: Engine, paths: list[Path], foreign_per_article: int = 200, seed: int = 13,
             progress: Callable[[int, int], None] | None = None) -> Cases:
     articles = [a for path in paths for a in read_squad(path)]
     rows, answerable, group, kind, right = [], [], [], [], []
