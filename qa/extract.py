@@ -291,6 +291,13 @@ def clean_html(html: str) -> str:
             link.drop_tree()            # the heading read "Events#", "Installation¶"
     for pre in root.iter("pre"):
         one_line_code(pre)
+    questions = root.find_class("question")
+    if questions:         # an FAQ (DocBook's): its list of contents repeats each question, answerless
+        for listing in list(root.iter("dl", "ul", "ol")):
+            if is_contents(listing):
+                listing.drop_tree()
+        for question in questions:
+            join_question(question)
     for dl in list(root.iter("dl")):
         join_definitions(dl)
     for table in reversed(list(root.iter("table"))):     # inner tables first: layout nests
@@ -353,6 +360,66 @@ def caption_before_table(caption) -> None:
         paragraph.text = text
         table.addprevious(paragraph)
     caption.drop_tree()
+
+
+def is_contents(listing) -> bool:
+    """A list of two or more items each of which is (nearly all) a link to a place in a page: a
+    table of contents. DocBook's FAQ opens with one, and every question was then found there,
+    with no answer beside it, before the answer further down. (Only an FAQ's are dropped: Node.js
+    lists a callback's arguments as links to their types, "request <http.ClientRequest>".)"""
+    items = [el for el in listing if el.tag in ("li", "dt", "dd")]
+    if len(items) < 2:
+        return False
+    for item in items:
+        text = len("".join(item.text_content().split()))
+        linked = sum(len("".join(a.text_content().split())) for a in item.iter("a") if "#" in (a.get("href") or ""))
+        if not text or linked < 0.7 * text:
+            return False
+    return True
+
+
+_QUESTION_LABEL = re.compile(r"^(?:\d+(?:\.\d+)*\.?|Q[.:])\s+")
+
+
+def join_question(question) -> None:
+    """DocBook's Q&A (a qandaset: class "question", then "answer"): the question put in front of
+    its answer's first paragraph, as a definition's term is. trafilatura dropped the question
+    (bold text in a table cell), so valgrind's FAQ read as answers that never said what they
+    answer."""
+    answer = question.getnext()
+    while answer is not None and "answer" not in (answer.get("class") or "").split():
+        if answer.text_content().strip():
+            return
+        answer = answer.getnext()
+    if answer is None:
+        return
+    for pre in question.iter("pre"):                  # "… like this:" and the message it shows
+        pre.text, pre.tail = f" {pre.text or ''}", f" {pre.tail or ''}"
+    parts = [question.text or ""] + [f"{child.text_content()} {child.tail or ''}" for child in question]
+    text = _QUESTION_LABEL.sub("", normalise(" ".join(parts)))      # its cells: "1.1." and the question
+    if not text:
+        return
+    first = next(answer.iter("p"), None)
+    if first is not None and not any(el.tag == "pre" for el in _before(answer, first)):
+        node, attr = _first_text(first) or (first, "text")
+        setattr(node, attr, f"{text} {(getattr(node, attr) or '').lstrip()}")
+    else:
+        import lxml.html
+
+        paragraph = lxml.html.Element("p")
+        paragraph.text = text
+        answer.insert(0, paragraph)
+    question.drop_tree()
+
+
+def _before(root, target) -> list:
+    """The elements under `root` that come before `target` in reading order."""
+    out = []
+    for el in root.iter():
+        if el is target:
+            break
+        out.append(el)
+    return out
 
 
 def join_definitions(dl) -> None:

@@ -652,3 +652,26 @@ def test_mdbook_hidden_code_lines_are_not_read():
     text = "\n".join(extract("ownership.html", MDBOOK_PAGE.encode()).paragraphs)
     assert 'let s = String::from("hello");' in text
     assert "allow(unused)" not in text and "fn main" not in text
+
+
+# How DocBook writes an FAQ (a qandaset; valgrind's FAQ): a contents list of links first, then
+# each question and its answer as rows of a layout table.
+DOCBOOK_FAQ = """<html><head><title>Valgrind Frequently Asked Questions</title></head><body><div class="article">
+<h1>Valgrind Frequently Asked Questions</h1><div class="qandaset">
+<dl><dt>1. <a href="faq.html#faq.background">Background</a></dt>
+<dd>1.1. <a href="faq.html#faq.pronounce">How do you pronounce "Valgrind"?</a></dd>
+<dd>1.2. <a href="faq.html#faq.whence">Where does the name "Valgrind" come from?</a></dd></dl>
+<table summary="Q and A Div"><tr class="qandadiv"><td colspan="2"><h3 class="title">1. Background</h3></td></tr>
+<tr class="question"><td><a name="faq.pronounce"></a><b>1.1.</b></td><td><b>How do you pronounce "Valgrind"?</b></td></tr>
+<tr class="answer"><td></td><td><p>The "Val" as in the word "value". The "grind" is pronounced with a short 'i', as in
+"grinned" rather than "grined".</p><p>Don't feel bad: almost everyone gets it wrong at first.</p></td></tr>
+<tr class="question"><td><a name="faq.whence"></a><b>1.2.</b></td><td><b>Where does the name "Valgrind" come from?</b></td></tr>
+<tr class="answer"><td></td><td><p>From Nordic mythology. Valgrind is the name of the main entrance to Valhalla, the hall
+of the chosen slain in Asgard.</p></td></tr></table></div></div></body></html>"""
+
+
+def test_an_faq_question_leads_its_answer_and_its_contents_list_is_dropped():
+    paragraphs = extract("faq.html", DOCBOOK_FAQ.encode()).paragraphs
+    assert paragraphs[0].startswith('How do you pronounce "Valgrind"? The "Val" as in the word "value".')
+    assert any(p.startswith('Where does the name "Valgrind" come from? From Nordic mythology.') for p in paragraphs)
+    assert sum("come from?" in p for p in paragraphs) == 1          # not also a contents line
