@@ -25,21 +25,24 @@ def evidence(hit: Hit, sentences: list[str], max_evidence: int, margin: float) -
     """The best sentence of the paragraph, plus runners-up within `margin`, in reading order.
     A fragment of a few words never stands alone: a PDF's run-in heading matches a question's
     words best ("How does it recover from failures?" → "Recovering from task failures.") and
-    says nothing, so the best longer sentence joins it."""
+    says nothing, so the best longer sentence joins it. Nor does a question: an FAQ's own
+    question, or the article's rhetorical one ("Why can String be mutated but literals
+    cannot?"), matches the user's best and answers nothing."""
     if not hit.sentence_order:
         return []
     best = hit.sentence_scores[0]
     chosen = [i for i, s in zip(hit.sentence_order, hit.sentence_scores)
               if s >= best - margin][:max_evidence]
-    if all(_fragment(sentences[i]) for i in chosen):
-        longer = next((i for i in hit.sentence_order if not _fragment(sentences[i])), None)
+    if all(_says_nothing(sentences[i]) for i in chosen):
+        longer = next((i for i in hit.sentence_order if not _says_nothing(sentences[i])), None)
         if longer is not None:
             chosen = chosen[:max_evidence - 1] + [longer]
     return [sentences[i] for i in sorted(chosen)]
 
 
-def _fragment(sentence: str) -> bool:
-    return len(sentence.split()) <= _FRAGMENT_WORDS
+def _says_nothing(sentence: str) -> bool:
+    """A fragment of a few words, or a question."""
+    return len(sentence.split()) <= _FRAGMENT_WORDS or sentence.rstrip(" \"'”’)»").endswith("?")
 
 
 def compose(question: str, hits: list[Hit], article: Article, sentences: list[list[str]],

@@ -90,6 +90,20 @@ def test_a_run_in_heading_never_stands_alone_as_evidence():
     assert evidence(sentence_first, sentences, 2, 0.2) == [sentences[1]]
 
 
+def test_a_question_in_the_text_never_stands_alone_as_evidence():
+    # an FAQ's own question, or the article's rhetorical one, matches best and answers nothing
+    from qa.answer import evidence
+    from qa.records import Hit
+
+    sentences = ["So, what's the difference here?", "Why can String be mutated but literals cannot?",
+                 "The difference is in how these two types deal with memory."]
+    question_first = Hit(0, 1.0, (1, 2, 0), (0.9, 0.6, 0.5))
+    assert evidence(question_first, sentences, 2, 0.2) == [sentences[1], sentences[2]]
+    quoted = ["Is it possible to attach Valgrind to a running program?”", "No.",
+              "The environment Valgrind provides is different from that of a normal program."]
+    assert evidence(Hit(0, 1.0, (0, 1, 2), (0.9, 0.5, 0.4)), quoted, 2, 0.2) == [quoted[0], quoted[2]]
+
+
 def test_a_pdf_style_paragraph_answers_with_more_than_its_heading(fresh_engine):
     text = ("Ray scales\n\n"
             "Recovering from task failures. When a worker node dies, the local schedulers rebuild the lost results "
