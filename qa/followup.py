@@ -36,7 +36,8 @@ CONTINUATIONS = ("and ", "also ", "what about ", "how about ", "what else", "and
 # What people call the document they ask about; "this article", "this book": the question is
 # about the document itself, not the last answer.
 DOCUMENT_NOUNS = frozenset("article book page chapter paper document text post story essay guide report manual blog "
-                           "website site piece file pdf".split())
+                           "website site piece file pdf faq tutorial readme handbook spec specification "
+                           "documentation transcript newsletter".split())
 _ABOUT_DOCUMENT = re.compile(rf"\bthis (?:{'|'.join(sorted(DOCUMENT_NOUNS))})\b")
 _WORD = re.compile(r"[a-z0-9']+")
 

@@ -40,6 +40,8 @@ home through the park every night since then.</p>
     ("By whom?", True, None),
     ("What is the source?", True, None),                  # of the river the chat is about
     ("What is this article about?", False, "topic"),
+    ("What is this FAQ about?", False, "topic"),          # what people call a manual's parts
+    ("Who wrote this tutorial?", True, "author"),
     ("Give me a summary", True, "topic"),
     ("What are the key points?", False, "topic"),
     ("What is the point of the tax?", False, None),
