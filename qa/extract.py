@@ -291,6 +291,8 @@ def clean_html(html: str) -> str:
             link.drop_tree()            # the heading read "Events#", "Installation¶"
     for pre in root.iter("pre"):
         one_line_code(pre)
+    for note in list(root.find_class("api_metadata")):
+        version_note(note)
     questions = root.find_class("question")
     if questions:         # an FAQ (DocBook's): its list of contents repeats each question, answerless
         for listing in list(root.iter("dl", "ul", "ol")):
@@ -360,6 +362,39 @@ def caption_before_table(caption) -> None:
         paragraph.text = text
         table.addprevious(paragraph)
     caption.drop_tree()
+
+
+def version_note(note) -> None:
+    """Node.js's API pages say under each heading when it was added and what changed since
+    ("Added in: v13.4.0", or a History table in a <details>), as spans and a table trafilatura
+    drops: "Which version added captureRejections?" had no answer on the page. The note leads
+    the section's first paragraph ("Added in: v6.0.0. Adds the listener function to the
+    beginning of the listeners array …"), or is a paragraph of its own where none follows."""
+    import lxml.html
+
+    notes, changes = [], []      # "Added in: …", "Deprecated since: …"; the History's rows
+    for row in note.iter("tr"):
+        cells = [normalise(td.text_content()) for td in row if td.tag == "td"]
+        if len(cells) == 2 and cells[1].startswith("Added in"):
+            notes.append(cells[1])
+        elif len(cells) == 2 and all(cells):
+            changes.append(f"{cells[0]}: {cells[1]}")
+    if note.find(".//table") is None:
+        notes = [t for t in (normalise(span.text_content()) for span in note.iter("span")) if t]
+    text = " ".join(f"{t.rstrip('.')}." for t in notes + changes)
+    if not text:
+        return
+    for sibling in note.itersiblings():          # the section's first paragraph, which says what it is
+        if sibling.tag in _HEADINGS:
+            break
+        if sibling.tag == "p" and sibling.text_content().strip():
+            node, attr = _first_text(sibling) or (sibling, "text")
+            setattr(node, attr, f"{text} {(getattr(node, attr) or '').lstrip()}")
+            note.drop_tree()
+            return
+    paragraph = lxml.html.Element("p")
+    paragraph.text = text
+    note.getparent().replace(note, paragraph)
 
 
 def is_contents(listing) -> bool:

@@ -675,3 +675,31 @@ def test_an_faq_question_leads_its_answer_and_its_contents_list_is_dropped():
     assert paragraphs[0].startswith('How do you pronounce "Valgrind"? The "Val" as in the word "value".')
     assert any(p.startswith('Where does the name "Valgrind" come from? From Nordic mythology.') for p in paragraphs)
     assert sum("come from?" in p for p in paragraphs) == 1          # not also a contents line
+
+
+# How Node.js's API pages note when a function came (a span, or a History table in <details>).
+NODE_API_PAGE = """<html><head><title>Events | Node.js v20 Documentation</title></head><body>
+<div id="column1" data-id="events" class="interior"><div id="apicontent">
+<h2>Events<span><a class="mark" href="#events" id="events">#</a></span></h2>
+<p>Much of the Node.js core API is built around an idiomatic asynchronous event-driven architecture in which
+certain kinds of objects (called "emitters") emit named events that cause listener functions to be called.</p>
+<h4><code>emitter.prependListener(eventName, listener)</code><span><a class="mark" href="#prepend" id="prepend">#</a></span></h4>
+<div class="api_metadata"> <span>Added in: v6.0.0</span> </div>
+<ul><li><code>eventName</code> The name of the event.</li><li><code>listener</code> The callback function</li></ul>
+<p>Adds the <code>listener</code> function to the beginning of the listeners array for the event named
+<code>eventName</code>. No checks are made to see if the listener has already been added.</p>
+<h3><code>events.captureRejections</code><span><a class="mark" href="#capture" id="capture">#</a></span></h3>
+<div class="api_metadata"><details class="changelog"><summary>History</summary><table><tbody>
+<tr><th>Version</th><th>Changes</th></tr>
+<tr><td>v17.4.0, v16.14.0</td><td><p>No longer experimental.</p></td></tr>
+<tr><td>v13.4.0, v12.16.0</td><td><p><span>Added in: v13.4.0, v12.16.0</span></p></td></tr>
+</tbody></table></details></div>
+<p>Change the default <code>captureRejections</code> option on all new <code>EventEmitter</code> objects.</p>
+</div></div></body></html>"""
+
+
+def test_node_api_version_notes_lead_their_section_s_first_paragraph():
+    paragraphs = extract("events.html", NODE_API_PAGE.encode()).paragraphs
+    assert any(p.startswith("Added in: v6.0.0. Adds the listener function to the beginning") for p in paragraphs)
+    assert any("Added in: v13.4.0, v12.16.0. v17.4.0, v16.14.0: No longer experimental. Change the default "
+               "captureRejections option on all new EventEmitter objects." in p for p in paragraphs)
