@@ -388,8 +388,7 @@ def version_note(note) -> None:
         if sibling.tag in _HEADINGS:
             break
         if sibling.tag == "p" and sibling.text_content().strip():
-            node, attr = _first_text(sibling) or (sibling, "text")
-            setattr(node, attr, f"{text} {(getattr(node, attr) or '').lstrip()}")
+            _lead(sibling, f"{text} ")
             note.drop_tree()
             return
     paragraph = lxml.html.Element("p")
@@ -436,8 +435,7 @@ def join_question(question) -> None:
         return
     first = next(answer.iter("p"), None)
     if first is not None and not any(el.tag == "pre" for el in _before(answer, first)):
-        node, attr = _first_text(first) or (first, "text")
-        setattr(node, attr, f"{text} {(getattr(node, attr) or '').lstrip()}")
+        _lead(first, f"{text} ")
     else:
         import lxml.html
 
@@ -469,12 +467,16 @@ def join_definitions(dl) -> None:
         elif el.tag == "dd" and terms:
             label = " / ".join(t for t in (normalise(dt.text_content()) for dt in terms) if t)
             if label:
-                joiner = " " if label[-1] in ".:?!" else ": "
-                node, attr = _first_text(el) or (el, "text")
-                setattr(node, attr, f"{label}{joiner}{(getattr(node, attr) or '').lstrip()}")
+                _lead(el, label + (" " if label[-1] in ".:?!" else ": "))
             for dt in terms:
                 dt.drop_tree()
             terms = []
+
+
+def _lead(el, words: str) -> None:
+    """Put `words` before the first words inside `el` (see _first_text)."""
+    node, attr = _first_text(el) or (el, "text")
+    setattr(node, attr, f"{words}{(getattr(node, attr) or '').lstrip()}")
 
 
 def _first_text(el):
