@@ -105,7 +105,7 @@ class Document:
         told = about.reply(self.details, kind)
         if told is not None:
             return answering.from_metadata(question, told)
-        found = self.examine(question, history, top_k, ranker)
+        found = self._examine(question, history, top_k, ranker)
         model = self._model()
         own = model.probability(found.features)
         verdict = model.verdict(own)
@@ -127,8 +127,12 @@ class Document:
                 ranker: Ranker | str = Ranker.HYBRID) -> Examined:
         """Everything `ask` decides from: the ranked paragraphs and the answerability features
         of the first one (for the question, and for the conversation it was searched with)."""
+        return self._examine(self._check(question), history, top_k, ranker)
+
+    def _examine(self, question: str, history: list[str] | None, top_k: int | None,
+                 ranker: Ranker | str) -> Examined:
+        """examine, for a question already checked (ask checks it first, to see what it asks)."""
         limit_numeric_threads()                           # this thread's (a session's) own OpenMP limit
-        question = self._check(question)
         k = max(1, top_k or self._settings.top_k)
         query = self.encode(question)
         context, weight = self.context(question, query, [h for h in (normalise(h or "") for h in history or []) if h])

@@ -370,8 +370,6 @@ def version_note(note) -> None:
     drops: "Which version added captureRejections?" had no answer on the page. The note leads
     the section's first paragraph ("Added in: v6.0.0. Adds the listener function to the
     beginning of the listeners array …"), or is a paragraph of its own where none follows."""
-    import lxml.html
-
     notes, changes = [], []      # "Added in: …", "Deprecated since: …"; the History's rows
     for row in note.iter("tr"):
         cells = [normalise(td.text_content()) for td in row if td.tag == "td"]
@@ -391,9 +389,7 @@ def version_note(note) -> None:
             _lead(sibling, f"{text} ")
             note.drop_tree()
             return
-    paragraph = lxml.html.Element("p")
-    paragraph.text = text
-    note.getparent().replace(note, paragraph)
+    note.getparent().replace(note, _paragraph(text))
 
 
 def is_contents(listing) -> bool:
@@ -433,26 +429,21 @@ def join_question(question) -> None:
     text = _QUESTION_LABEL.sub("", normalise(" ".join(parts)))      # its cells: "1.1." and the question
     if not text:
         return
-    first = next(answer.iter("p"), None)
-    if first is not None and not any(el.tag == "pre" for el in _before(answer, first)):
+    first = next(answer.iter("p", "pre"), None)          # the answer opens with text, or with code
+    if first is not None and first.tag == "p":
         _lead(first, f"{text} ")
     else:
-        import lxml.html
-
-        paragraph = lxml.html.Element("p")
-        paragraph.text = text
-        answer.insert(0, paragraph)
+        answer.insert(0, _paragraph(text))
     question.drop_tree()
 
 
-def _before(root, target) -> list:
-    """The elements under `root` that come before `target` in reading order."""
-    out = []
-    for el in root.iter():
-        if el is target:
-            break
-        out.append(el)
-    return out
+def _paragraph(text: str):
+    """A new <p> holding `text`."""
+    import lxml.html
+
+    paragraph = lxml.html.Element("p")
+    paragraph.text = text
+    return paragraph
 
 
 def join_definitions(dl) -> None:

@@ -125,7 +125,7 @@ class Bagged(ClassifierMixin, BaseEstimator):
         p = 1.0 / (1.0 + np.exp(-self.decision_function(x)))
         return np.column_stack([1 - p, p])
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
+    def predict(self, x: np.ndarray) -> np.ndarray:     # cross_val_predict checks for it
         return self.classes_[(self.decision_function(x) > 0).astype(int)]
 
 
