@@ -242,10 +242,11 @@ _SENTENCE_GOES_ON = re.compile(r"[ \t]*[a-z.,;:)]")
 _ALNUM = re.compile(r"\w")
 _TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
 # Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
-# controls, comment counters, "continue reading" links, a copyright line.
+# controls, comment counters, "continue reading" links, a copyright line, a tag list's label, a
+# link to an article's next page.
 _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
-                        r"|(?:skip )?advertisement|copyright ©.{0,80})$", re.IGNORECASE)
+                        r"|(?:skip )?advertisement|copyright ©.{0,80}|(?:// ?)?tags:?|next page: .{1,60})$", re.IGNORECASE)
 # What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").
 _PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
@@ -289,7 +290,10 @@ def clean_html(html: str) -> str:
     for link in list(root.iter("a")):
         if _PERMALINK.match(link.text_content()) and any(h.tag in _HEADINGS for h in link.iterancestors()):
             link.drop_tree()            # the heading read "Events#", "Installation¶"
+    for container in list(root.iter(*_CONTAINERS)):
+        wrap_loose_text(container)
     for pre in root.iter("pre"):
+        code_block(pre)
         one_line_code(pre)
     for note in list(root.find_class("api_metadata")):
         version_note(note)
@@ -334,6 +338,55 @@ def unwrap_layout_table(table) -> None:
         el.tag = "div"
         el.attrib.pop("colspan", None)
         el.attrib.pop("rowspan", None)
+
+
+# Elements that hold blocks, and the blocks text written straight into them runs between.
+_CONTAINERS = ("body", "div", "td", "center", "section", "article", "main", "blockquote")
+_BLOCKS = frozenset({"p", "pre", "div", "ul", "ol", "dl", "table", "blockquote", "hr", "section", "article",
+                     "aside", "nav", "header", "footer", "main", "form", "center", "address", "figure",
+                     "details", "fieldset", "noscript", "script", "style", *_HEADINGS})
+
+
+def wrap_loose_text(container) -> None:
+    """Text written straight into a page's body (or a <div>, a cell) between its blocks, as
+    paragraphs: each run of it, with the links and code words inside it, becomes a <p>.
+    Hand-written pages put their prose there and mark only code (zlib's usage example: its
+    prose, then a <pre>, then prose again); trafilatura reads text inside blocks, and kept the
+    code and three sentences of that page's annotations."""
+    if not any(isinstance(el.tag, str) and el.tag in _BLOCKS for el in container):
+        return
+    if not (container.text or "").strip() and not any((el.tail or "").strip() for el in container):
+        return
+    run = _paragraph(container.text or "")
+    container.text = None
+    for el in list(container):
+        if isinstance(el.tag, str) and el.tag in _BLOCKS:
+            if len(run) or (run.text or "").strip():
+                el.addprevious(run)
+            run = _paragraph(el.tail or "")
+            el.tail = None
+        else:
+            run.append(el)          # an inline element and the text after it (its tail) go with it
+    if len(run) or (run.text or "").strip():
+        container.append(run)
+
+
+def code_block(pre) -> None:
+    """A <pre> of several lines read as code: its text inside a <code>; and no bold or italics
+    inside any <pre>. trafilatura reads a <pre> as code only when it holds a <code> or looks
+    like some language it knows; else as a quote, written as Markdown text, so zlib's C came
+    out as "**#include \\<stdio.h>", its #-lines read as headings and its * as emphasis. (A
+    one-line <pre> stays a paragraph of its own: see one_line_code.)"""
+    for el in list(pre.iter("b", "strong", "i", "em", "font", "u")):
+        if el is not pre:
+            el.drop_tag()
+    if pre.find(".//code") is not None or "\n" not in pre.text_content().strip():
+        return
+    code = pre.makeelement("code", {})
+    code.text, pre.text = pre.text, None
+    for child in list(pre):
+        code.append(child)
+    pre.append(code)
 
 
 def one_line_code(pre) -> None:
@@ -602,9 +655,10 @@ def _markdown(source: str, stem: str) -> Article:
             code = normalise(tok.content)
             if joined_list and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
                 paragraphs[-1] = f"{paragraphs[-1]} {code}"
-            elif follows_intro:
+            elif follows_intro and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
                 # "Update Homebrew and install pyenv:" and its commands are one paragraph: apart,
-                # the intro was cited without what it introduces, and the code without what it does
+                # the intro was cited without what it introduces, and the code without what it
+                # does. Not a long listing (a profiler's 60-line report): the intro is lost in it
                 paragraphs[-1] = f"{paragraphs[-1]} {code}"
             else:
                 joined_list = 0                      # past the length limit: the rest as they are

@@ -332,7 +332,7 @@ def test_a_page_laid_out_in_tables_keeps_its_paragraphs_and_its_data_table_its_r
 def test_page_furniture_paragraphs_are_dropped_and_sentences_about_sharing_kept():
     furniture = ["Share on Twitter", "Share on Facebook", "1 of 5", "Close", "Fullscreen", "Previous", "Next",
                  "941 comments", "Loading Comments...", "Continue reading the main story", "Read more:",
-                 "Copyright © 2015, Eklektix, Inc."]
+                 "Copyright © 2015, Eklektix, Inc.", "Next page: Security>>", "// Tags", "Tags:"]
     story = ["The harbour board will share the cost of the new sea wall with the county council.",
              "Work will close the quay to fishing boats for six weeks from the first of March."]
     page = ("<html><head><title>Sea wall</title></head><body><article><h1>Sea wall</h1>"
@@ -703,3 +703,45 @@ def test_node_api_version_notes_lead_their_section_s_first_paragraph():
     assert any(p.startswith("Added in: v6.0.0. Adds the listener function to the beginning") for p in paragraphs)
     assert any("Added in: v13.4.0, v12.16.0. v17.4.0, v16.14.0: No longer experimental. Change the default "
                "captureRejections option on all new EventEmitter objects." in p for p in paragraphs)
+
+
+# How a hand-written page of 2005 is laid out (zlib's usage example): prose straight in the
+# body, a <p> now and then as a separator, and the code in <pre><b>.
+HAND_WRITTEN_PAGE = """<html><head><title>Lamp Usage Example</title></head><body>
+<h2 align="center">Lamp Usage Example</h2>
+We often get questions about how the <tt>lamp_on()</tt> and <tt>lamp_off()</tt> functions should
+be used. Below is an annotated example of a small program that blinks a lamp.
+<p>Without further ado, here is the program:
+<pre><b>
+/* blink.c: example of proper use of lamp_on() and lamp_off() */
+#include &lt;stdio.h&gt;
+#  include &lt;lamp.h&gt;
+</b></pre><!-- -->
+We now set the delay between blinks. A longer delay saves the bulb; the default of two seconds
+suits most lamps, and anything under a tenth of a second makes the filament glow without blinking.
+<pre><b>
+#define DELAY 2
+int *count;
+</b></pre>
+Last modified 11 December 2005
+</body></html>"""
+
+
+def test_text_written_straight_into_the_page_body_is_read_and_its_pre_blocks_as_code():
+    paragraphs = extract("blink.html", HAND_WRITTEN_PAGE.encode()).paragraphs
+    assert paragraphs[0].startswith("We often get questions about how the lamp_on() and lamp_off() functions")
+    assert any(p.startswith("We now set the delay between blinks.") for p in paragraphs)
+    code = next(p for p in paragraphs if "#define DELAY 2" in p)
+    assert code == "#define DELAY 2 int *count;"             # no Markdown signs: "**", "\\*"
+    assert any(p.endswith("#include <stdio.h> # include <lamp.h>") for p in paragraphs)
+
+
+def test_a_long_listing_after_an_intro_is_a_paragraph_of_its_own():
+    report = "\n".join(f"==123== at 0x{n:08X}: frame_{n} (prog.c:{n})" for n in range(60))
+    page = (f"<html><body><p>Valgrind prints a report like this one when it finds an error:</p>"
+            f"<pre>{report}</pre><p>Each line names one function of the call stack, innermost first.</p>"
+            f"<p>Run it like this:</p><pre>valgrind --leak-check=yes\n  ./prog arg1</pre></body></html>")
+    paragraphs = extract("report.html", page.encode()).paragraphs
+    assert "Valgrind prints a report like this one when it finds an error:" in paragraphs
+    assert any(p.startswith("==123== at 0x00000000: frame_0") for p in paragraphs)
+    assert "Run it like this: valgrind --leak-check=yes ./prog arg1" in paragraphs
