@@ -205,6 +205,9 @@ def _html(html: str, shown: str, stem: str) -> Article:
         # the metadata took a heading from outside the main text (a help dialog's "Keyboard
         # shortcuts" on a book printed as one page); the <title> names what the text holds
         title = tag
+    elif tag and (title or "").casefold() in _SECTION_NAMES:
+        # the page's first heading names a section ("Abstract" on a Sphinx manual printed as one page)
+        title = tag
     title = page_title(title, sitename, getattr(meta, "author", None)) or stem
     if len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
         paragraphs, context = paragraphs[1:], context[1:]
@@ -233,6 +236,9 @@ _APPARATUS = ("mw-editsection", "reference", "references", "reflist", "refbegin"
               "image-caption", "media-caption", "credit", "image-credit", "photo-credit", "byline-photo",
               "share", "social-share", "sharing", "boring")
 _APPARATUS_TAGS = ("figcaption", "sup")
+# Sphinx marks every link "reference internal" or "reference external": a link is text, whatever
+# its class (Wikipedia's footnote markers are <sup class="reference">, dropped as <sup>).
+_LINK_CLASSES = frozenset({"reference"})
 _MARKERS = re.compile(r"\[(?:\d{1,3}|[a-z]|edit|citation needed|note \d+|nb \d+)\]", re.IGNORECASE)
 _REFERENCE_LINE = re.compile(r"^(?:[-*•]\s*)?(?:\^|↑)")
 _FENCE_INDENT = re.compile(r"^[ \t]+(`{3,}|~{3,})", re.MULTILINE)
@@ -251,6 +257,8 @@ _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").
 _PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SECTION_NAMES = frozenset({"abstract", "contents", "table of contents", "introduction", "overview", "preface",
+                            "foreword", "summary"})
 _END_SECTIONS = frozenset("references notes see also external links further reading bibliography sources citations "
                           "footnotes".split(" "))
 
@@ -280,11 +288,15 @@ def clean_html(html: str) -> str:
         root = lxml.html.document_fromstring(html)
     except (ValueError, TypeError, lxml.etree.ParserError):
         return html
+    for section in root.iter("section", "div"):
+        section_anchor(section)
     names = set(_APPARATUS)
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue
         classes = set((el.get("class") or "").split()) | {el.get("id") or ""}
+        if el.tag == "a":
+            classes -= _LINK_CLASSES
         if el.tag in _APPARATUS_TAGS or classes & names:
             el.drop_tree()
     for link in list(root.iter("a")):
@@ -292,6 +304,8 @@ def clean_html(html: str) -> str:
             link.drop_tree()            # the heading read "Events#", "Installation¶"
     for container in list(root.iter(*_CONTAINERS)):
         wrap_loose_text(container)
+    for code in root.iter("pre", "code", "tt", "kbd", "samp"):
+        plain_code(code)
     for pre in root.iter("pre"):
         code_block(pre)
         one_line_code(pre)
@@ -340,6 +354,19 @@ def unwrap_layout_table(table) -> None:
         el.attrib.pop("rowspan", None)
 
 
+def section_anchor(section) -> None:
+    """A section that opens with its heading loses its id, the heading's words made an anchor
+    ("editing-and-navigation", "menus"). trafilatura drops what has "nav", "menu", "share",
+    "related", "author" … in its id as page furniture: Python's IDLE manual (Sphinx) lost its
+    sections "Menus" and "Editing and Navigation", 60% of its text."""
+    if not section.get("id") or (section.tag != "section" and "section" not in (section.get("class") or "").split()):
+        return
+    first = next((el for el in section if isinstance(el.tag, str) and not (el.tag in ("span", "a") and not len(el)
+                                                                          and not (el.text or "").strip())), None)
+    if first is not None and first.tag in _HEADINGS:
+        del section.attrib["id"]
+
+
 # Elements that hold blocks, and the blocks text written straight into them runs between.
 _CONTAINERS = ("body", "div", "td", "center", "section", "article", "main", "blockquote")
 _BLOCKS = frozenset({"p", "pre", "div", "ul", "ol", "dl", "table", "blockquote", "hr", "section", "article",
@@ -371,15 +398,20 @@ def wrap_loose_text(container) -> None:
         container.append(run)
 
 
-def code_block(pre) -> None:
-    """A <pre> of several lines read as code: its text inside a <code>; and no bold or italics
-    inside any <pre>. trafilatura reads a <pre> as code only when it holds a <code> or looks
-    like some language it knows; else as a quote, written as Markdown text, so zlib's C came
-    out as "**#include \\<stdio.h>", its #-lines read as headings and its * as emphasis. (A
-    one-line <pre> stays a paragraph of its own: see one_line_code.)"""
-    for el in list(pre.iter("b", "strong", "i", "em", "font", "u")):
-        if el is not pre:
+def plain_code(code) -> None:
+    """No bold or italics inside code. trafilatura moves an emphasis inside inline code to the
+    end of the paragraph (Sphinx writes a placeholder so: Debian's Python policy read "must be
+    called `python`. … *X*.*Y*" for "pythonX.Y"), and writes one inside a <pre> as "**" signs."""
+    for el in list(code.iter("b", "strong", "i", "em", "font", "u", "var")):
+        if el is not code:
             el.drop_tag()
+
+
+def code_block(pre) -> None:
+    """A <pre> of several lines read as code: its text inside a <code>. trafilatura reads a
+    <pre> as code only when it holds a <code> or looks like some language it knows; else as a
+    quote, written as Markdown text, so zlib's C came out as "#include \\<stdio.h>" and its
+    #-lines read as headings. (A one-line <pre> stays a paragraph of its own: one_line_code.)"""
     if pre.find(".//code") is not None or "\n" not in pre.text_content().strip():
         return
     code = pre.makeelement("code", {})

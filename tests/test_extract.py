@@ -745,3 +745,35 @@ def test_a_long_listing_after_an_intro_is_a_paragraph_of_its_own():
     assert "Valgrind prints a report like this one when it finds an error:" in paragraphs
     assert any(p.startswith("==123== at 0x00000000: frame_0") for p in paragraphs)
     assert "Run it like this: valgrind --leak-check=yes ./prog arg1" in paragraphs
+
+
+# How Sphinx writes a page: sections with their heading's words as id, links of class
+# "reference", placeholders in italics inside inline code; a single-page manual opens on "Abstract".
+SPHINX_PAGE = """<html><head><title>Lantern Policy 1.2 documentation</title></head><body>
+<div class="body" role="main"><section id="abstract"><h1>Abstract<a class="headerlink" href="#abstract">¶</a></h1>
+<p>This document describes how lanterns are packaged and which rules packaged lanterns follow.</p></section>
+<section id="menus"><h2>Menus<a class="headerlink" href="#menus">¶</a></h2>
+<p>The File menu opens, saves and closes lantern files; the Edit menu undoes the last change.</p>
+<section id="editing-and-navigation"><h3>Editing and navigation</h3>
+<p>Arrow keys move between lanterns, and <a class="reference internal" href="#keys">the key bindings</a>
+can be changed in the preferences.</p></section></section>
+<section id="packages"><h2>Packages</h2>
+<p>For any version, the main binary package must be called
+<code class="samp docutils literal"><span class="pre">lantern</span><em><span class="pre">X</span></em><span class="pre">.</span><em><span class="pre">Y</span></em></code>,
+as <a class="pep reference external" href="https://example.org/pep-0404/"><strong>PEP 404</strong></a> explains.</p></section>
+RULES</div></body></html>""".replace("RULES", "".join(      # enough text that trafilatura reads it as a whole page
+    f"<section id='rule-{i}'><h2>Rule {i}</h2>" + "".join(
+        f"<p>Rule {i}.{j}: a packaged lantern of series {i} keeps its wick trimmed to {j} millimetres, and its glass "
+        f"is cleaned before every lighting so that the flame can be seen from the far end of the quay.</p>"
+        for j in range(1, 4)) + "</section>" for i in range(1, 6)))
+
+
+def test_a_sphinx_page_keeps_its_sections_links_and_placeholders_and_its_title():
+    article = extract("policy.html", SPHINX_PAGE.encode())
+    assert article.title == "Lantern Policy 1.2 documentation"
+    assert "The File menu opens, saves and closes lantern files; the Edit menu undoes the last change." \
+        in article.paragraphs
+    assert ("Arrow keys move between lanterns, and the key bindings can be changed in the preferences."
+            in article.paragraphs)
+    assert ("For any version, the main binary package must be called lanternX.Y, as PEP 404 explains."
+            in article.paragraphs)
