@@ -249,10 +249,14 @@ _ALNUM = re.compile(r"\w")
 _TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
 # Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
 # controls, comment counters, "continue reading" links, a copyright line, a tag list's label, a
-# link to an article's next page.
+# link to an article's next page, Texinfo's bar of links atop each node ("Next: Memory
+# Resources, Up: The Format String [Contents][Index]").
 _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
-                        r"|(?:skip )?advertisement|copyright ©.{0,80}|(?:// ?)?tags:?|next page: .{1,60})$", re.IGNORECASE)
+                        r"|(?:skip )?advertisement|copyright ©.{0,80}|(?:// ?)?tags:?|next page: .{1,60}"
+                        r"|(?:(?:next|previous|up): [^,\[\]]{1,80}, ){1,2}(?:next|previous|up): [^,\[\]]{1,80}?"
+                        r"\s*(?:\[contents\])?(?:\[index\])?|(?:next|previous|up): [^,\[\]]{1,80}?\s*\[contents\](?:\[index\])?)$",
+                        re.IGNORECASE)
 # What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").
 _PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)

@@ -332,9 +332,11 @@ def test_a_page_laid_out_in_tables_keeps_its_paragraphs_and_its_data_table_its_r
 def test_page_furniture_paragraphs_are_dropped_and_sentences_about_sharing_kept():
     furniture = ["Share on Twitter", "Share on Facebook", "1 of 5", "Close", "Fullscreen", "Previous", "Next",
                  "941 comments", "Loading Comments...", "Continue reading the main story", "Read more:",
-                 "Copyright © 2015, Eklektix, Inc.", "Next page: Security>>", "// Tags", "Tags:"]
+                 "Copyright © 2015, Eklektix, Inc.", "Next page: Security>>", "// Tags", "Tags:",
+                 "Next: Reporting bugs, Previous: Time, Up: Time [Contents][Index]"]
     story = ["The harbour board will share the cost of the new sea wall with the county council.",
-             "Work will close the quay to fishing boats for six weeks from the first of March."]
+             "Work will close the quay to fishing boats for six weeks from the first of March.",
+             "Next: the board meets the fishermen's association in April."]
     page = ("<html><head><title>Sea wall</title></head><body><article><h1>Sea wall</h1>"
             + "".join(f"<p>{p}</p>" for p in story[:1] + furniture + story[1:]) + "</article></body></html>")
     assert extract("wall.html", page.encode()).paragraphs == tuple(story)
