@@ -229,12 +229,14 @@ def _published(html: str) -> str | None:
 # What pages wrap around their text, by class or tag (MediaWiki, WordPress and common CMS names):
 # edit links, footnote markers, reference lists, infoboxes and navigation boxes, tables of
 # contents, hatnotes, captions and photo credits, share bars; mdBook's hidden code lines ("boring":
-# the `#![allow(unused)] fn main() {` that the Rust book's pages wrap around a snippet and never show).
+# the `#![allow(unused)] fn main() {` that the Rust book's pages wrap around a snippet and never show);
+# Texinfo's menus, the list of a node's subsections as links ("• Nettle soup: For the serious
+# nettle hacker." was cited for "What is Nettle?").
 _APPARATUS = ("mw-editsection", "reference", "references", "reflist", "refbegin", "mw-references-wrap",
               "infobox", "navbox", "vertical-navbox", "sidebar", "metadata", "hatnote", "toc", "mw-jump-link",
               "catlinks", "noprint", "mw-cite-backlink", "thumbcaption", "wp-caption-text", "caption",
               "image-caption", "media-caption", "credit", "image-credit", "photo-credit", "byline-photo",
-              "share", "social-share", "sharing", "boring")
+              "share", "social-share", "sharing", "boring", "menu", "section-toc", "mini-toc")
 _APPARATUS_TAGS = ("figcaption", "sup")
 # Sphinx marks every link "reference internal" or "reference external": a link is text, whatever
 # its class (Wikipedia's footnote markers are <sup class="reference">, dropped as <sup>).
@@ -255,7 +257,7 @@ _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
                         r"|(?:skip )?advertisement|copyright ©.{0,80}|(?:// ?)?tags:?|next page: .{1,60}"
                         r"|(?:(?:next|previous|up): [^,\[\]]{1,80}, ){1,2}(?:next|previous|up): [^,\[\]]{1,80}?"
-                        r"\s*(?:\[contents\])?(?:\[index\])?|(?:next|previous|up): [^,\[\]]{1,80}?\s*\[contents\](?:\[index\])?)$",
+                        r"\s*(?:\[contents\])?(?:\[index\])?|(?:next|previous|up): [^,\[\]]{1,80}?\s*(?:\[contents\]|\[index\]){1,2})$",
                         re.IGNORECASE)
 # What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").

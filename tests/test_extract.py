@@ -779,3 +779,33 @@ def test_a_sphinx_page_keeps_its_sections_links_and_placeholders_and_its_title()
             in article.paragraphs)
     assert ("For any version, the main binary package must be called lanternX.Y, as PEP 404 explains."
             in article.paragraphs)
+
+
+# How Texinfo writes a manual as one page (GNU time's, nettle's): each node opens with a bar of
+# links, and a node with subsections lists them in a "menu" table.
+_MENU_ROW = ('<tr><td align="left" valign="top">&bull; <a href="#{0}" accesskey="1">{0}</a></td><td>&nbsp;&nbsp;</td>'
+             '<td align="left" valign="top">{1}\n</td></tr>\n')
+TEXINFO_PAGE = ("""<html><head><title>Lamplighter</title></head><body>
+<div class="header"><p>Next: <a href="#Overview" accesskey="n" rel="next">Overview</a>
+&nbsp; [<a href="#SEC_Contents" rel="contents">Contents</a>][<a href="#Index" rel="index">Index</a>]</p></div>
+<h1 class="top">Lamplighter</h1>
+<p>This manual documents lamplighter, a program that lights the lamps of a street at dusk.</p>
+<table class="menu" border="0" cellspacing="0">"""
+                + "".join(_MENU_ROW.format(node, what) for node, what in [
+                    ("Overview", "What is lamplighter?"), ("Wicks", "For the serious lamp hacker."),
+                    ("Trimming", "How short a wick should be."), ("Lighting", "When the lamps are lit."),
+                    ("Index", "Function and concept index.")])
+                + """</table>
+<div class="header"><p>Next: <a href="#Wicks" rel="next">Wicks</a>, Previous: <a href="#Top" rel="prev">Top</a>,
+Up: <a href="#Top" rel="up">Top</a> &nbsp; [<a href="#SEC_Contents" rel="contents">Contents</a>][<a href="#Index"
+rel="index">Index</a>]</p></div>
+<h2 class="chapter">1 Overview</h2>
+<p>Lamplighter is a program that lights every lamp of a street when the sun sets, one after another.</p>
+</body></html>""")
+
+
+def test_texinfo_node_links_and_menus_are_not_paragraphs():
+    paragraphs = extract("lamplighter.html", TEXINFO_PAGE.encode()).paragraphs
+    assert paragraphs == ("This manual documents lamplighter, a program that lights the lamps of a street at dusk.",
+                          "Lamplighter is a program that lights every lamp of a street when the sun sets, one after "
+                          "another.")
