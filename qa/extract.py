@@ -374,18 +374,19 @@ def section_anchor(section) -> None:
 
 
 # Elements that hold blocks, and the blocks text written straight into them runs between.
-_CONTAINERS = ("body", "div", "td", "center", "section", "article", "main", "blockquote")
+_CONTAINERS = ("body", "div", "center", "section", "article", "main", "blockquote")
 _BLOCKS = frozenset({"p", "pre", "div", "ul", "ol", "dl", "table", "blockquote", "hr", "section", "article",
                      "aside", "nav", "header", "footer", "main", "form", "center", "address", "figure",
                      "details", "fieldset", "noscript", "script", "style", *_HEADINGS})
 
 
 def wrap_loose_text(container) -> None:
-    """Text written straight into a page's body (or a <div>, a cell) between its blocks, as
+    """Text written straight into a page's body (or a <div>) between its blocks, as
     paragraphs: each run of it, with the links and code words inside it, becomes a <p>.
     Hand-written pages put their prose there and mark only code (zlib's usage example: its
     prose, then a <pre>, then prose again); trafilatura reads text inside blocks, and kept the
-    code and three sentences of that page's annotations."""
+    code and three sentences of that page's annotations. (Not a table's cells: a cell with a
+    second block would make a data table look like layout to unwrap_layout_table.)"""
     if not any(isinstance(el.tag, str) and el.tag in _BLOCKS for el in container):
         return
     if not (container.text or "").strip() and not any((el.tail or "").strip() for el in container):
