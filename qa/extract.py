@@ -310,7 +310,7 @@ def clean_html(html: str) -> str:
             link.drop_tree()            # the heading read "Events#", "Installation¶"
     for container in list(root.iter(*_CONTAINERS)):
         wrap_loose_text(container)
-    for code in root.iter("pre", "code", "tt", "kbd", "samp"):
+    for code in list(root.iter("pre", "code", "tt", "kbd", "samp")):
         plain_code(code)
     for pre in root.iter("pre"):
         code_block(pre)
@@ -406,10 +406,12 @@ def wrap_loose_text(container) -> None:
 
 
 def plain_code(code) -> None:
-    """No bold or italics inside code. trafilatura moves an emphasis inside inline code to the
-    end of the paragraph (Sphinx writes a placeholder so: Debian's Python policy read "must be
-    called `python`. … *X*.*Y*" for "pythonX.Y"), and writes one inside a <pre> as "**" signs."""
-    for el in list(code.iter("b", "strong", "i", "em", "font", "u", "var")):
+    """No bold, italics or code inside code. trafilatura moves an emphasis inside inline code to
+    the end of the paragraph (Sphinx writes a placeholder so: Debian's Python policy read "must
+    be called `python`. … *X*.*Y*" for "pythonX.Y"), writes one inside a <pre> as "**" signs, and
+    code inside code with its backticks (Sphinx's keys: IDLE's "`C`-`Backspace` delete word")."""
+    inner = ("code", "kbd", "tt", "samp") if code.tag != "pre" else ()      # a <pre>'s <code> makes it code
+    for el in list(code.iter("b", "strong", "i", "em", "font", "u", "var", *inner)):
         if el is not code:
             el.drop_tag()
 

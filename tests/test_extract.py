@@ -756,6 +756,8 @@ SPHINX_PAGE = """<html><head><title>Lantern Policy 1.2 documentation</title></he
 <p>This document describes how lanterns are packaged and which rules packaged lanterns follow.</p></section>
 <section id="menus"><h2>Menus<a class="headerlink" href="#menus">¶</a></h2>
 <p>The File menu opens, saves and closes lantern files; the Edit menu undoes the last change.</p>
+<p><kbd class="kbd docutils literal notranslate"><kbd>C</kbd>-<kbd>Backspace</kbd></kbd> puts out the last lantern;
+<kbd class="kbd docutils literal notranslate"><kbd>C</kbd>-<kbd>Del</kbd></kbd> puts out the next one.</p>
 <section id="editing-and-navigation"><h3>Editing and navigation</h3>
 <p>Arrow keys move between lanterns, and <a class="reference internal" href="#keys">the key bindings</a>
 can be changed in the preferences.</p></section></section>
@@ -775,6 +777,7 @@ def test_a_sphinx_page_keeps_its_sections_links_and_placeholders_and_its_title()
     assert article.title == "Lantern Policy 1.2 documentation"
     assert "The File menu opens, saves and closes lantern files; the Edit menu undoes the last change." \
         in article.paragraphs
+    assert "C-Backspace puts out the last lantern; C-Del puts out the next one." in article.paragraphs
     assert ("Arrow keys move between lanterns, and the key bindings can be changed in the preferences."
             in article.paragraphs)
     assert ("For any version, the main binary package must be called lanternX.Y, as PEP 404 explains."
