@@ -249,15 +249,17 @@ _FENCE_AFTER_TEXT = re.compile(r"^([^\n]*?[^\s`])[ \t]*(`{3,})[ \t]*\n(.*?)\n[ \
 _SENTENCE_GOES_ON = re.compile(r"[ \t]*[a-z.,;:)]")
 _ALNUM = re.compile(r"\w")
 _TABLE_RULE = re.compile(r"^\|?[\s|:-]*-{3,}[\s|:-]*\|?$")
+# Texinfo's bar of links atop each node: two or three of "Next: …", "Previous: …", "Up: …", or
+# one and [Contents]/[Index] ("Next: Memory Resources, Up: The Format String [Contents][Index]").
+_NODE_LINK = r"(?:next|previous|up): [^,\[\]]{1,80}?"
+_NODE_BAR = (rf"{_NODE_LINK}(?:, {_NODE_LINK}){{1,2}}\s*(?:\[contents\]|\[index\]){{0,2}}"
+             rf"|{_NODE_LINK}\s*(?:\[contents\]|\[index\]){{1,2}}")
 # Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
 # controls, comment counters, "continue reading" links, a copyright line, a tag list's label, a
-# link to an article's next page, Texinfo's bar of links atop each node ("Next: Memory
-# Resources, Up: The Format String [Contents][Index]").
+# link to an article's next page, a Texinfo node bar.
 _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
-                        r"|(?:skip )?advertisement|copyright ©.{0,80}|(?:// ?)?tags:?|next page: .{1,60}"
-                        r"|(?:(?:next|previous|up): [^,\[\]]{1,80}, ){1,2}(?:next|previous|up): [^,\[\]]{1,80}?"
-                        r"\s*(?:\[contents\])?(?:\[index\])?|(?:next|previous|up): [^,\[\]]{1,80}?\s*(?:\[contents\]|\[index\]){1,2})$",
+                        rf"|(?:skip )?advertisement|copyright ©.{{0,80}}|(?:// ?)?tags:?|next page: .{{1,60}}|{_NODE_BAR})$",
                         re.IGNORECASE)
 # What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").
@@ -367,10 +369,14 @@ def section_anchor(section) -> None:
     sections "Menus" and "Editing and Navigation", 60% of its text."""
     if not section.get("id") or (section.tag != "section" and "section" not in (section.get("class") or "").split()):
         return
-    first = next((el for el in section if isinstance(el.tag, str) and not (el.tag in ("span", "a") and not len(el)
-                                                                          and not (el.text or "").strip())), None)
+    first = next((el for el in section if isinstance(el.tag, str) and not _empty_anchor(el)), None)
     if first is not None and first.tag in _HEADINGS:
         del section.attrib["id"]
+
+
+def _empty_anchor(el) -> bool:
+    """<span id="…"></span>, <a name="…"></a>: a place to link to, with nothing in it."""
+    return el.tag in ("span", "a") and not len(el) and not (el.text or "").strip()
 
 
 # Elements that hold blocks, and the blocks text written straight into them runs between.
