@@ -17,11 +17,13 @@ follow-up is searched with. Whether the first paragraph answers is decided by an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
 
+from . import definition
 from .index import WINDOW, ArticleIndex
 from .recent import Recent
 from .records import Hit
@@ -99,6 +101,8 @@ class Ranking:
     ranker: Ranker
     first: FirstStage                    # the question's first-stage scores of every paragraph
     context_first: FirstStage | None = None   # the conversation's, when it was searched with one
+    defined: Mapping[int, list[int]] = field(default_factory=dict)   # paragraph -> its sentences that
+                                                                    # define what the question asks about
 
     @property
     def top(self) -> int:
@@ -278,13 +282,28 @@ class Retriever:
             candidate = candidate + context_weight * self.candidate_scores(context_first)
         depth = min(self.settings.rerank_depth, self.n)
         candidates = np.argpartition(-candidate, depth - 1)[:depth] if depth < self.n else np.arange(self.n)
+        defined = self.defining(query, first)
+        if defined:
+            candidates = np.union1d(candidates, list(defined))
         score, late = self.rerank_scores(query, first, candidates)
+        if defined:
+            score = score + self.settings.definition_bonus * np.isin(candidates, list(defined))
         if mixed:
             context_score, _ = self.rerank_scores(context, context_first, candidates)
             score = score + context_weight * context_score
         by_score = np.argsort(-score, kind="stable")
         return Ranking(candidates[by_score], score[by_score].astype(np.float32), late[by_score], ranker, first,
-                       context_first)
+                       context_first, defined)
+
+    def defining(self, query: Query, first: FirstStage) -> dict[int, list[int]]:
+        """For a "What is X?" question: the paragraphs (among those that hold X's words) with a
+        sentence defining X, and those sentences (definition.py). Empty for any other question."""
+        x = definition.subject(query.text) if self.settings.definition_bonus > 0 else None
+        if x is None:
+            return {}
+        pattern = definition.pattern(x)
+        found = {int(p): definition.defining(self.index.sentences[p], pattern) for p in np.flatnonzero(first.bm25 > 0)}
+        return {p: sentences for p, sentences in found.items() if sentences}
 
     def sentence_scores(self, query: Query, paragraph: int) -> np.ndarray:
         """Evidence score of each sentence of a paragraph: its cosine to the question (a sentence
@@ -307,7 +326,9 @@ class Retriever:
         hits = []
         for p, score in zip(ranking.paragraphs[:k], ranking.scores[:k]):
             s = self.sentence_scores(query, int(p))
-            sentence_order = np.argsort(-s, kind="stable")
+            defining = ranking.defined.get(int(p), [])
+            s[defining] = s.max(initial=_MISSING)         # a sentence defining what is asked about leads
+            sentence_order = np.lexsort((~np.isin(np.arange(len(s)), defining), -s))
             hits.append(Hit(int(p), float(score), tuple(int(i) for i in sentence_order),
                             tuple(float(s[i]) for i in sentence_order)))
         return hits

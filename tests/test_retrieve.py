@@ -221,3 +221,31 @@ def test_a_single_digit_tells_apart_paragraphs_that_differ_only_by_it(fresh_engi
     for n in (1, 2, 3):
         for question in (f"Who tests tier {n} platforms?", f"Whose machines build tier {n} platforms?"):
             assert doc.ask(question).citations[0].paragraph == n, question
+
+
+BRINDLE_MANUAL = """Brindle manual
+
+This manual is for version 2.1 of Brindle. Copyright 2024 the Brindle developers.
+
+Brindle is a profiler for the memory that a program's threads share with each other. It was started in 2019 as a student project at a university in Leeds, and it now has about forty contributors. Most of them work on the report viewer, which is written in JavaScript, and on ports to new processors. Releases come out twice a year, in spring and in autumn.
+
+For a program linked against Brindle's runtime, Brindle's runtime must be the same version as the Brindle tool itself.
+
+Brindle's report: Brindle writes brindle.out. Brindle's viewer reads it.
+
+Brindle options can also be set in the BRINDLE_OPTS variable, which Brindle reads first."""
+
+
+@pytest.mark.parametrize("question", ["What is Brindle?", "what's brindle", "What is the Brindle?"])
+def test_what_is_x_cites_the_sentence_that_defines_x_over_paragraphs_that_repeat_its_name(fresh_engine, question):
+    # a manual names its subject everywhere (written here, like nettle's and valgrind's, where
+    # "What is Nettle?" cited "For the direct dependency on Nettle, the program is linked with …")
+    from dataclasses import replace
+
+    from qa import Engine
+
+    answer = fresh_engine.open_text(BRINDLE_MANUAL, listed=False).ask(question)
+    assert answer.citations[0].evidence[0].startswith("Brindle is a profiler")
+    plain = Engine(replace(fresh_engine.settings, definition_bonus=0.0), embedder=fresh_engine.embedder)
+    assert not plain.open_text(BRINDLE_MANUAL, listed=False).ask(question).citations[0].evidence[0].startswith(
+        "Brindle is a profiler")

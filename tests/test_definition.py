@@ -1,0 +1,49 @@
+"""What a "What is X?" question asks about, and which sentences define it (no model needed)."""
+
+import pytest
+
+from qa import definition
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("What is Nettle?", "Nettle"),
+    ("what's a slice", "slice"),
+    ("Who was Philip I?", "Philip I"),
+    ("What are worker threads?", "worker threads"),
+    ("What is the immune system?", "immune system"),
+])
+def test_the_subject_of_a_what_is_question_loses_its_article(question, subject):
+    assert definition.subject(question) == subject
+
+
+@pytest.mark.parametrize("question", [
+    "What is it?",                                      # points back: the chat decides
+    "What is that one?",
+    "How is Nettle licensed?",                          # not a "what is" question
+    "What is the name of the stadium where the final was played?",   # too long to be a term
+])
+def test_other_questions_have_no_subject(question):
+    assert definition.subject(question) is None
+
+
+@pytest.mark.parametrize("subject, sentence", [
+    ("Nettle", "Nettle is a cryptographic library that is designed to fit easily in any context."),
+    ("Ninja", "Ninja is yet another build system."),
+    ("IDLE", "IDLE is Python’s Integrated Development and Learning Environment."),
+    ("Nettle library", "The Nettle library (libnettle) is one of two libraries shipped."),
+    ("Nettle", "Nettle, a library from the GNU project, is the default."),
+    ("Nettle", "Nettle refers to the variant with variable key size."),
+    ("package", "A package is: a) a folder containing a program described by a package.json file"),
+    ("worker threads", "Worker threads are the way to run JavaScript in parallel."),
+])
+def test_a_sentence_opening_with_the_subject_and_a_copula_defines_it(subject, sentence):
+    assert definition.defining([sentence], definition.pattern(subject)) == [0]
+
+
+def test_a_sentence_that_only_says_something_about_the_subject_does_not_define_it():
+    pattern = definition.pattern("Valgrind")
+    sentences = ["Valgrind is closely tied to details of the CPU.",          # no noun phrase after "is"
+                 "For the direct dependency on Valgrind, link with -lvalgrind.",   # not its subject
+                 "Valgrinding is what users call it.",                        # another word
+                 "Valgrind is an instrumentation framework for building dynamic analysis tools."]
+    assert definition.defining(sentences, pattern) == [3]
