@@ -30,6 +30,9 @@ _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 # defines.
 _DEFINES = (r"(?:is|are|was|were)\s+(?:(?:yet\s+)?another|a|an|the|one|any|\w+['’]s)\b|(?:is|are)\s*:"
             r"|(?:refers?\s+to|means|denotes|stands\s+for)\b")
+# Between an article and the subject: up to two lower-case words ("A cryptographic hash function
+# is …" defines a hash function).
+_MODIFIERS = r"(?:(?-i:[a-z][\w-]*)\s+){0,2}"
 # Between the subject and the verb: an abbreviation or gloss in brackets, or an appositive.
 _GLOSS = r"(?:\s*\([^)]{0,80}\)|\s*,[^,]{0,80},)?"
 
@@ -50,7 +53,7 @@ def subject(question: str) -> str | None:
 def pattern(subject: str) -> re.Pattern[str]:
     """Matches a sentence that opens by defining `subject` (its article optional, any case)."""
     words = r"\s+".join(re.escape(w) for w in subject.split())
-    return re.compile(rf"^\W*(?:(?:a|an|the)\s+)?{words}{_GLOSS}\s+(?:{_DEFINES})", re.IGNORECASE)
+    return re.compile(rf"^\W*(?:(?:a|an|the)\s+{_MODIFIERS})?{words}{_GLOSS}\s+(?:{_DEFINES})", re.IGNORECASE)
 
 
 def defining(sentences: list[str], subject_pattern: re.Pattern[str]) -> list[int]:

@@ -156,7 +156,7 @@ class Document:
             return None, 0.0
         s = self._settings
         known = int(np.count_nonzero(self._index.lexical.document_frequency(query.terms)))
-        sig = followup.signals(question, query.terms, known)
+        sig = followup.signals(question, query.terms, known, defined=bool(self._retriever.defining(query)))
         weight = followup.weight(sig, s.followup_weight_terse, s.followup_weight_short, s.followup_weight_long,
                                  s.followup_elliptic_terms)
         if weight <= 0 or (sig.content_terms > 2 and self._decided(query)):

@@ -49,26 +49,29 @@ class Signals:
     content_terms: int         # words left after stopwords (BM25's analyser)
     known_terms: int = -1      # how many of them the article holds (-1: not looked up)
     about_document: bool = False   # names the document itself ("Who wrote this article?")
+    defined: bool = False          # asks what something is, and the article defines it (definition.py)
 
     def dependent(self, elliptic_terms: int = 1) -> bool:
         """Points back, continues, or says too little to stand alone (elliptic). An elliptic
         question none of whose words the article holds ("What is the capital of Peru?" in a chat
         about a paper) is a new question, not a follow-up: it is searched, and declined, alone; so
-        is one about the document itself ("Who is the author of this book?")."""
-        if self.about_document and not self.continuation:
+        is one about the document itself ("Who is the author of this book?"), and one asking what
+        a term is that the article defines ("What is a hash function?" in a chat about Nettle:
+        leaning on the chat, it cited "SHA1 is a hash function specified by NIST")."""
+        if (self.about_document or self.defined) and not self.continuation:
             return False
         if self.pointer or self.continuation:
             return True
         return self.content_terms <= elliptic_terms and not (self.content_terms > 0 and self.known_terms == 0)
 
 
-def signals(question: str, content_terms: list[str], known_terms: int = -1) -> Signals:
+def signals(question: str, content_terms: list[str], known_terms: int = -1, defined: bool = False) -> Signals:
     text = question.strip().lower()
     words = _WORD.findall(text)
     pointer = next((w for w in words if w in POINTERS), None)
     return Signals(pointer=pointer, continuation=text.startswith(CONTINUATIONS),
                    content_terms=len(content_terms), known_terms=known_terms,
-                   about_document=bool(_ABOUT_DOCUMENT.search(text)))
+                   about_document=bool(_ABOUT_DOCUMENT.search(text)), defined=defined)
 
 
 def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1) -> float:

@@ -295,14 +295,15 @@ class Retriever:
         return Ranking(candidates[by_score], score[by_score].astype(np.float32), late[by_score], ranker, first,
                        context_first, defined)
 
-    def defining(self, query: Query, first: FirstStage) -> dict[int, list[int]]:
+    def defining(self, query: Query, first: FirstStage | None = None) -> dict[int, list[int]]:
         """For a "What is X?" question: the paragraphs (among those that hold X's words) with a
         sentence defining X, and those sentences (definition.py). Empty for any other question."""
         x = definition.subject(query.text) if self.settings.definition_bonus > 0 else None
         if x is None:
             return {}
         pattern = definition.pattern(x)
-        found = {int(p): definition.defining(self.index.sentences[p], pattern) for p in np.flatnonzero(first.bm25 > 0)}
+        bm25 = first.bm25 if first is not None else self.index.lexical.scores(query.terms)
+        found = {int(p): definition.defining(self.index.sentences[p], pattern) for p in np.flatnonzero(bm25 > 0)}
         return {p: sentences for p, sentences in found.items() if sentences}
 
     def sentence_scores(self, query: Query, paragraph: int) -> np.ndarray:

@@ -35,6 +35,7 @@ def test_other_questions_have_no_subject(question):
     ("Nettle", "Nettle refers to the variant with variable key size."),
     ("package", "A package is: a) a folder containing a program described by a package.json file"),
     ("worker threads", "Worker threads are the way to run JavaScript in parallel."),
+    ("hash function", "A cryptographic hash function is a function that maps strings to short strings."),
 ])
 def test_a_sentence_opening_with_the_subject_and_a_copula_defines_it(subject, sentence):
     assert definition.defining([sentence], definition.pattern(subject)) == [0]
@@ -45,5 +46,7 @@ def test_a_sentence_that_only_says_something_about_the_subject_does_not_define_i
     sentences = ["Valgrind is closely tied to details of the CPU.",          # no noun phrase after "is"
                  "For the direct dependency on Valgrind, link with -lvalgrind.",   # not its subject
                  "Valgrinding is what users call it.",                        # another word
+                 "Callgrind is a Valgrind tool for profiling.",               # defines something else
+                 "A Fast Valgrind is a dream.",                               # a name, not a modifier
                  "Valgrind is an instrumentation framework for building dynamic analysis tools."]
-    assert definition.defining(sentences, pattern) == [3]
+    assert definition.defining(sentences, pattern) == [5]

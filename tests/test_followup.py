@@ -100,6 +100,24 @@ def test_a_question_about_the_document_itself_mid_chat_is_searched_alone(city):
     assert answer.abstained
 
 
+def test_asking_what_a_term_is_that_the_article_defines_is_searched_alone_mid_chat(engine):
+    # "What is a hash function?" in a chat about Nettle's manual leaned on the chat (two content
+    # words: elliptic) and cited "SHA1 is a hash function specified by NIST"
+    doc = engine.open_text(
+        "Lindau glassworks\n\n"
+        "The glassworks was founded in 1904. Its furnaces burn day and night.\n\n"
+        "A glory hole is a small furnace used to reheat a piece of glass while it is being shaped.\n\n"
+        "The glassworks' blowers work in pairs at each furnace.", listed=False)
+    history = ["When was the glassworks founded?"]
+    defined = doc.ask("What is a glory hole?", history=history)
+    assert defined.context_weight == 0 and not defined.context
+    assert defined.citations[0].evidence[0].startswith("A glory hole is")
+    undefined = doc.ask("What is a blower?", history=history)           # no sentence defines it
+    assert undefined.context_weight > 0 and undefined.context
+    follow = doc.ask("And what is a glory hole?", history=history)     # a continuation still leans
+    assert follow.context_weight > 0
+
+
 @pytest.mark.parametrize("path", [HELD_OUT, REAL], ids=["written", "real-pages"])
 def test_held_out_follow_ups_are_found_better_with_the_chat_than_without(engine, path):
     # the real pages' set came after every weight and bound here was chosen
