@@ -36,6 +36,14 @@ _CHAPTER_BARE = re.compile(rf"^{_CHAPTER_NUMBER}[.:]?$", re.IGNORECASE)   # no t
 _CAPITALS = re.compile(r"^(?=(?:[^a-z]*[A-Z]){3})[^a-z.!?]{3,40}$")     # "PREFACE", "SEE ALSO"
 _CHAPTER_CHARS = 80
 _SUBHEADING = re.compile(r"^[A-Z][\w ,'()/&-]{1,58}[\w)]$")
+# A line alone in its block, set in the middle of the page (centred: indented this far), short
+# and not a sentence, is a heading: the GPL's "Preamble", "How to Apply These Terms to Your New
+# Programs" (licences, RFCs and books centre their headings).
+_CENTRED_INDENT = 8
+_CENTRED_TITLE = re.compile(r"^[A-Z][\w ,'’()/&:-]{1,78}[\w)]$")
+# A numbered section title alone in its block, in title case: "12. No Surrender of Others'
+# Freedom.", "2.1.  Requirements Language" (not "1. Preheat the oven.", a list item).
+_NUMBERED_TITLE = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<title>[A-Z][^.!?;:]{0,70}?)\.?$")
 _SOFT_HYPHEN_BREAK = re.compile(r"(?<=\w)\u2010\n[ \t]*(?=\w)")   # groff breaks "lo‐" / "cated" with U+2010
 _MAN_HEADER = re.compile(r"^([\w.:-]+)\((\w+)\) .* \1\(\2\)$")       # "TAR(1) GNU TAR Manual TAR(1)"
 _GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK[^\n]*$", re.IGNORECASE | re.MULTILINE)
@@ -223,11 +231,14 @@ def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
     return _chapter_titles_joined(out)
 
 
-def _plain_blocks(lines: list[str]) -> list[tuple[str, int]]:
+def _plain_blocks(lines: list[str], under_heading: bool = False) -> list[tuple[str, int]]:
     """A block without rules: a chapter heading ("CHAPTER I.", "Chapter 3: The Trial", "XIV.")
-    or a short line in capitals ("PREFACE", a manual page's "DESCRIPTION") is a heading; a
+    or a short line in capitals ("PREFACE", a manual page's "DESCRIPTION"), a centred line or
+    a numbered section title ("8. Termination.") alone is a heading; a
     heading line in capitals over indented text is a heading and a paragraph (manual pages); a
-    block whose every line is a chapter heading is a table of contents, dropped."""
+    block whose every line is a chapter heading is a table of contents, dropped. Text indented
+    under a heading line of its block (`under_heading`) is not centred: a README's "SPELLING:"
+    over "        PulseAudio"."""
     lines = [line for line in lines if line.strip()]
     text = normalise("\n".join(lines))
     if not text:
@@ -238,12 +249,27 @@ def _plain_blocks(lines: list[str]) -> list[tuple[str, int]]:
     indent = [len(line) - len(line.lstrip()) for line in lines]
     if len(lines) <= 2 and len(text) <= _CHAPTER_CHARS and (_CHAPTER.match(text) or indent[0] == 0 and _CAPITALS.match(text)):
         return [(text, 1)]
+    if len(lines) == 1 and not under_heading:
+        numbered = _NUMBERED_TITLE.match(text)
+        if numbered and _title_case(numbered.group("title")):           # "2.1. Grants" under "2. …"
+            return [(text.rstrip("."), min(2, 1 + numbered.group("number").count(".")))]
+        if indent[0] >= _CENTRED_INDENT and _CENTRED_TITLE.match(text):
+            return [(text, 1)]
     if len(lines) > 1 and _CAPITALS.match(first) and indent[0] == 0 and min(indent[1:]) > 0:
-        return [(first.strip(), 1)] + _plain_blocks(lines[1:])
+        return [(first.strip(), 1)] + _plain_blocks(lines[1:], under_heading=True)
     if len(lines) > 1 and 0 < indent[0] <= 4 and _SUBHEADING.match(first.strip()) and min(indent[1:]) > indent[0]:
         # a manual page's subsection ("   Option styles" over its text, indented further)
         return [(first.strip(), 2), (normalise("\n".join(lines[1:])), 0)]
     return [(text, 0)]
+
+
+_TITLE_SMALL_WORDS = frozenset("a an the of and or nor but for to in on at by with from into onto upon under over "
+                               "this that these those its as per via than not".split())
+
+
+def _title_case(title: str) -> bool:
+    """Every word but the small ones capitalised: "No Surrender of Others' Freedom"."""
+    return all(w[0].isupper() or not w[0].isalpha() for w in title.split() if w.lower() not in _TITLE_SMALL_WORDS)
 
 
 def _chapter_titles_joined(items: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -191,6 +191,55 @@ def test_a_manual_page_s_capital_headings_are_sections_not_paragraphs():
     assert article.title == "tar - an archiving utility"
 
 
+LICENCE = """                    THE HARBOUR SOFTWARE LICENCE
+                        Version 2, May 2021
+
+                            Preamble
+
+  This licence lets you share and change the software.
+
+  0. Definitions.
+
+  "The Program" refers to any work licensed under this Licence.
+
+  2. Grants and Conditions
+
+  2.1. Grants
+
+  You may copy the Program.
+
+  14. Revised Versions of this Licence.
+
+  The Harbour Trust may publish new versions of this Licence.
+
+  1. Preheat the oven.
+
+SPELLING:
+        HarbourSoft
+
+            How to Apply These Terms to Your New Programs
+
+  Attach the following notices to the program."""
+
+
+def test_a_licence_s_centred_lines_and_numbered_section_titles_are_sections_not_paragraphs():
+    # the GPL's shape (/usr/share/common-licenses): "Preamble" and "How to Apply These Terms to
+    # Your New Programs" centred, "12. No Surrender of Others' Freedom." alone over its text; they
+    # were paragraphs, cited as answers ("How do I apply these terms?" cited the heading alone)
+    article = article_from_document_text(LICENCE)
+    assert article.paragraphs == (
+        "This licence lets you share and change the software.",
+        '"The Program" refers to any work licensed under this Licence.',
+        "You may copy the Program.",
+        "The Harbour Trust may publish new versions of this Licence.",
+        "1. Preheat the oven.",                        # a list item: a sentence, not a title
+        "HarbourSoft",                                 # indented under its own heading line, not centred
+        "Attach the following notices to the program.")
+    assert article.context == ("Preamble", "0. Definitions", "2. Grants and Conditions › 2.1. Grants",
+                               "14. Revised Versions of this Licence", "14. Revised Versions of this Licence",
+                               "SPELLING:", "How to Apply These Terms to Your New Programs")
+
+
 def test_a_line_opening_with_a_capital_c_or_i_is_not_a_chapter_that_swallows_what_follows():
     # numba's guide: "C and Numba ABI examples" read as chapter "C" and the lines after it as its title
     text = ("Guide\n\nC and Numba ABI examples\n\nInstallation\n\nEnabling MVC Support\n\n"
