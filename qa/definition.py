@@ -27,12 +27,14 @@ _QUESTION = re.compile(r"^\s*(?:what|who)(?:\s+(?:is|are|was|were)\s+|'s\s+|’s
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 # What follows the subject in a defining sentence: a copula and a noun phrase's start ("is a",
 # "are the", "is Python's", "was one of", "is yet another"), "is:" before a list, or a verb that
-# defines.
+# defines ("means", a licence's "shall mean").
 _DEFINES = (r"(?:is|are|was|were)\s+(?:(?:yet\s+)?another|a|an|the|one|any|\w+['’]s)\b|(?:is|are)\s*:"
-            r"|(?:refers?\s+to|means|denotes|stands\s+for)\b")
+            r"|(?:refers?\s+to|(?:also\s+)?means|shall\s+mean|denotes|stands\s+for)\b")
 # Between an article and the subject: up to two lower-case words ("A cryptographic hash function
 # is …" defines a hash function).
 _MODIFIERS = r"(?:(?-i:[a-z][\w-]*)\s+){0,2}"
+# A term in quotes, as licences and contracts define them: 'A "covered work" means …'.
+_QUOTE = r"[\"'“”‘’]?"
 # Between the subject and the verb: an abbreviation or gloss in brackets, or an appositive.
 _GLOSS = r"(?:\s*\([^)]{0,80}\)|\s*,[^,]{0,80},)?"
 
@@ -53,7 +55,8 @@ def subject(question: str) -> str | None:
 def pattern(subject: str) -> re.Pattern[str]:
     """Matches a sentence that opens by defining `subject` (its article optional, any case)."""
     words = r"\s+".join(re.escape(w) for w in subject.split())
-    return re.compile(rf"^\W*(?:(?:a|an|the)\s+{_MODIFIERS})?{words}{_GLOSS}\s+(?:{_DEFINES})", re.IGNORECASE)
+    return re.compile(rf"^\W*(?:(?:a|an|the)\s+{_MODIFIERS})?{_QUOTE}{words}{_QUOTE}{_GLOSS}\s+(?:{_DEFINES})",
+                      re.IGNORECASE)
 
 
 def defining(sentences: list[str], subject_pattern: re.Pattern[str]) -> list[int]:

@@ -36,6 +36,8 @@ def test_other_questions_have_no_subject(question):
     ("package", "A package is: a) a folder containing a program described by a package.json file"),
     ("worker threads", "Worker threads are the way to run JavaScript in parallel."),
     ("hash function", "A cryptographic hash function is a function that maps strings to short strings."),
+    ("covered work", 'A "covered work" means either the unmodified Program or a work based on it.'),
+    ("Licensor", '"Licensor" shall mean the copyright owner or entity granting the License.'),
 ])
 def test_a_sentence_opening_with_the_subject_and_a_copula_defines_it(subject, sentence):
     assert definition.defining([sentence], definition.pattern(subject)) == [0]
