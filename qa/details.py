@@ -32,7 +32,11 @@ _EDITED = re.compile(r"(?:^|\s+)(?:edited|photos?|illustrations?)\s+by\b.*$", re
 # A date run on after the name ("Nathan Willis March"); "May" is left out, as it is a name too.
 _DATE_AFTER = re.compile(r"\s+(?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|"
                          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d)\b[\w\s,.:]*$", re.IGNORECASE)
-_LETTER = re.compile(r"[^\W\d_]")
+_WORD_OF_LETTERS = re.compile(r"[^\W\d_]{2,}")    # a name has a word of two letters or more
+# A month alone is not a name: ninja's manual (DocBook) gives its revision line "v1.11.1, Aug 2022"
+# as its author, which trafilatura reads as "V; Aug".
+_MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec january february march april june july august "
+                    "september october november december".split())
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -42,7 +46,7 @@ def author_of(raw: str | None) -> str:
     names: list[str] = []
     for part in re.split(r"[;|\n]", raw or ""):
         name = _DATE_AFTER.sub("", _EDITED.sub("", _BY.sub("", " ".join(part.split())))).strip(" ,-–—")
-        if name and _LETTER.search(name) and name.casefold() not in _PLACEHOLDERS \
+        if _WORD_OF_LETTERS.search(name) and name.casefold() not in _PLACEHOLDERS | _MONTHS \
                 and name.casefold() not in (n.casefold() for n in names):
             names.append(name)
     return ", ".join(names)

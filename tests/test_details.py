@@ -59,6 +59,8 @@ def test_author_metadata_is_cleaned_of_bylines_editors_repeats_and_placeholders(
     assert author_of("Nathan Willis March") == "Nathan Willis"
     assert author_of("Theresa May") == "Theresa May"
     assert author_of("Username") == ""
+    assert author_of("V; Aug") == ""          # ninja's manual: its revision line "v1.11.1, Aug 2022", as trafilatura reads it
+    assert author_of("Li Wei; May") == "Li Wei, May"
 
 
 def test_a_saved_page_gives_its_author_date_and_site():
