@@ -23,9 +23,13 @@ import re
 from .followup import POINTERS
 
 MAX_SUBJECT_WORDS = 5
-_QUESTION = re.compile(r"^\s*(?:what|who)(?:\s+(?:is|are|was|were)\s+|'s\s+|’s\s+)(?P<x>[^?]+?)\s*\?*\s*$",
-                       re.IGNORECASE)
+_QUESTION = re.compile(r"^\s*(?:(?:what|who)(?:\s+(?:is|are|was|were)\s+|'s\s+|’s\s+)(?:meant\s+by\s+)?"
+                       r"(?P<x>[^?]+?)|what\s+(?:does|do)\s+(?P<y>[^?]+?)\s+(?:do|mean|stand\s+for)"
+                       r"|define\s+(?P<z>[^?.]+?))\s*[?.]*\s*$", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+# A term does not end in a preposition: "What is the museum famous for?", "What does the council
+# plan to do?" ask something else.
+_DANGLING = frozenset("to for with about of in on at from by into near like".split())
 # What follows the subject in a defining sentence: a copula and a noun phrase's start ("is a",
 # "are the", "is Python's", "was one of", "is yet another"), "is:" before a list, or a verb that
 # defines ("means", a licence's "shall mean").
@@ -41,14 +45,16 @@ _GLOSS = r"(?:\s*\([^)]{0,80}\)|\s*,[^,]{0,80},)?"
 
 
 def subject(question: str) -> str | None:
-    """The thing a "What is X?" / "Who was X?" question asks about (X, without its article),
-    or None for any other question and for one about a pronoun ("What is it?")."""
+    """The thing a "What is X?" / "Who was X?" / "What does X do / mean / stand for?" / "What
+    is meant by X?" / "Define X." question asks about (X, without its article or quotes), or
+    None for any other question and for one about a pronoun ("What is it?", "What does it do?")."""
     m = _QUESTION.match(question)
     if not m:
         return None
-    x = _ARTICLE.sub("", m.group("x").strip())
+    x = _ARTICLE.sub("", (m.group("x") or m.group("y") or m.group("z")).strip().strip("\"'“”‘’"))
     words = x.split()
-    if not words or len(words) > MAX_SUBJECT_WORDS or any(w.lower() in POINTERS for w in words):
+    if not words or len(words) > MAX_SUBJECT_WORDS or any(w.lower() in POINTERS for w in words) \
+            or words[-1].lower() in _DANGLING:
         return None
     return x
 

@@ -11,6 +11,11 @@ from qa import definition
     ("Who was Philip I?", "Philip I"),
     ("What are worker threads?", "worker threads"),
     ("What is the immune system?", "immune system"),
+    ("What does Memcheck do?", "Memcheck"),
+    ('What does "covered work" mean?', "covered work"),
+    ("What does DST stand for?", "DST"),
+    ("What is meant by interior mutability?", "interior mutability"),
+    ("Define a crate.", "crate"),
 ])
 def test_the_subject_of_a_what_is_question_loses_its_article(question, subject):
     assert definition.subject(question) == subject
@@ -19,6 +24,9 @@ def test_the_subject_of_a_what_is_question_loses_its_article(question, subject):
 @pytest.mark.parametrize("question", [
     "What is it?",                                      # points back: the chat decides
     "What is that one?",
+    "What does it do?",
+    "What does the council plan to do?",                # ends in a preposition: no term
+    "What is the museum famous for?",
     "How is Nettle licensed?",                          # not a "what is" question
     "What is the name of the stadium where the final was played?",   # too long to be a term
 ])
