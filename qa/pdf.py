@@ -265,9 +265,15 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.casefold()).strip()
 
 
+# A book's running header names the chapter the page is in ("Chapter 2: ASN.1 structure
+# handling", "Appendix A: Copying Information"): on a short chapter's few pages only.
+_CHAPTER_HEADER = re.compile(r"^(?:chapter|appendix|part|section|lecture)\s+[\w#]{1,4}(?![\w#])")
+
+
 def drop_running(boxes: list[Box], pages: int) -> list[Box]:
     """Without running headers/footers (a line in the top or bottom tenth of at least 3 pages and
-    a third of them, digits aside), page numbers and arXiv stamps."""
+    a third of them, digits aside; or of 2 pages when it names a chapter), page numbers and arXiv
+    stamps."""
     def margin(box: Box, line: Line) -> bool:          # in the top or bottom tenth of its page
         return line.top < 0.1 * box.height or line.top > 0.9 * box.height
 
@@ -276,7 +282,8 @@ def drop_running(boxes: list[Box], pages: int) -> list[Box]:
         for line in box.lines:
             if margin(box, line):
                 seen.setdefault(_key(line.text), set()).add(box.page)
-    running = {k for k, on in seen.items() if len(on) >= max(3, pages / 3) and len(k) < 200}
+    running = {k for k, on in seen.items() if len(k) < 200 and (len(on) >= max(3, pages / 3)
+                                                                 or len(on) >= 2 and _CHAPTER_HEADER.match(k))}
     out = []
     for box in boxes:
         lines = tuple(line for line in box.lines

@@ -231,6 +231,26 @@ def test_a_pdf_title_repeated_as_every_page_s_running_header_is_still_the_title(
     assert article.title == "Shared Harbour Database"
 
 
+def test_a_pdf_book_s_chapter_header_on_a_short_chapter_s_pages_is_not_a_paragraph():
+    # libtasn1's manual (Texinfo, /usr/share/doc/libtasn1-doc): "Chapter 2: ASN.1 structure
+    # handling" atop the chapter's two pages, too few to count as running (a third of the pages),
+    # read as paragraphs and ran into the text ("Appendix A: Copying Information The “Invariant …")
+    chapters = ["Moorings", "Fees", "Tides", "Cranes", "Fuel", "Winter storage"]
+    pdf = FPDF()
+    pdf.set_margins(20, 8)
+    for page in range(12):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.cell(0, 6, f"Chapter {1 + page // 2}: {chapters[page // 2]}     {page + 1}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        pdf.ln(20)
+        pdf.multi_cell(0, 5, f"Page {page + 1} of the guide lists every boat moored at the harbour, "
+                             "with its owner, its length and the mooring it is let.")
+    article = extract("guide.pdf", bytes(pdf.output()))
+    assert not any("Chapter" in p for p in article.paragraphs)
+    assert len(article.paragraphs) == 12
+
+
 def test_pdf_without_text_is_a_clear_error():
     pdf = FPDF()
     pdf.add_page()
