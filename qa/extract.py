@@ -689,7 +689,7 @@ def _markdown(source: str, stem: str) -> Article:
         elif tok.type == "table_open":
             header = []
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
-            text = "" if _in_page_link(tok) else _inline_text(tok)
+            text = "" if _in_page_link(tok) or _only_linked_images(tok) else _inline_text(tok)
             joined = join_list_item(paragraphs[-1], text) if text and joined_list else None
             if joined:
                 paragraphs[-1] = joined
@@ -715,6 +715,19 @@ def _markdown(source: str, stem: str) -> Article:
                    context=tuple(context) if any(context) else ())
 
 
+_BREAK_TAG = re.compile(r"<(br|/?p|/?div)\b", re.I)
+
+
+def _only_linked_images(token) -> bool:
+    """The whole text is images inside links: a README's badges ("[![Build Status](…)](…)",
+    "Join the chat at https://gitter.im/…"), whose alt texts would be a paragraph of their own."""
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())
+                and c.type not in ("softbreak", "hardbreak")]
+    images = [c for c in children if c.type == "image"]
+    return bool(images) and all(c.type in ("image", "link_open", "link_close") for c in children) \
+        and sum(c.type == "link_open" for c in children) == len(images)
+
+
 def _in_page_link(token) -> bool:
     """The whole text is one link to a place on the same page: a table of contents' entry
     ("[Uninstalling pyenv](#uninstalling-pyenv)"), which would be cited instead of the section."""
@@ -735,8 +748,8 @@ def _inline_text(token) -> str:
             parts.append(" ")
         elif child.type == "image":
             parts.append(child.content)          # its alt text
-        elif child.type == "html_inline":
-            continue
+        elif child.type == "html_inline" and _BREAK_TAG.match(child.content):
+            parts.append(" ")                    # a table cell's "used.<br>Also see …"
     return normalise("".join(parts))
 
 

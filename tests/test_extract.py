@@ -433,6 +433,27 @@ Remove the tool's folder and the lines it added to your shell's startup file.
         "Remove the tool's folder and the lines it added to your shell's startup file.")
 
 
+def test_a_readme_s_badges_are_not_paragraphs_and_a_table_cell_s_line_break_is_a_space():
+    # pyenv's README opened with "Join the chat at https://gitter.im/yyuu/pyenv" (a badge's alt
+    # text) as ¶1, and its table read "Specifies the Python version to be used.Also see …"
+    source = """# Tool
+
+[![Build Status](https://ci.example.org/tool.svg)](https://ci.example.org/tool) [![Join the chat](https://chat.example.org/b.svg)](https://chat.example.org/tool)
+
+Tool keeps a notebook of the shell commands you ran. ![A screenshot of the notebook](shot.png)
+
+[![Sponsor logo](logo.png)](https://sponsor.example.org) Sponsored by Example.
+
+name | description
+-----|------------
+`TOOL_HOME` | Where notebooks are kept.<br>Also see `tool root`
+"""
+    assert extract("README.md", source.encode()).paragraphs == (
+        "Tool keeps a notebook of the shell commands you ran. A screenshot of the notebook",
+        "Sponsor logo Sponsored by Example.",
+        "name: TOOL_HOME; description: Where notebooks are kept. Also see tool root")
+
+
 NEWS_PAGE = ("<html><head><title>Storm floods harbour town | Kelmouth Gazette</title>"
              '<meta property="og:site_name" content="Kelmouth Gazette"></head><body><article><h1>Storm floods harbour town</h1>'
              "<p>Two trawlers sank at their moorings when the storm surge reached the harbour on Sunday night.</p>"
