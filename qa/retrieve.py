@@ -285,6 +285,12 @@ class Retriever:
             candidate = candidate + context_weight * self.candidate_scores(context_first)
         depth = min(self.settings.rerank_depth, self.n)
         candidates = np.argpartition(-candidate, depth - 1)[:depth] if depth < self.n else np.arange(self.n)
+        # The best paragraph by its words goes on too: a short one ("The MIT License") has a weak
+        # dense vector, and the combined score can leave it out though the rerank would pick it
+        extra = min(self.settings.rerank_lexical_depth, self.n)
+        if extra and depth < self.n:
+            by_words = np.argpartition(-first.bm25, extra - 1)[:extra]
+            candidates = np.union1d(candidates, by_words[first.bm25[by_words] > 0])
         defined = self.defining(query, first)
         if defined:
             candidates = np.union1d(candidates, list(defined))

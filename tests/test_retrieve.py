@@ -249,3 +249,93 @@ def test_what_is_x_cites_the_sentence_that_defines_x_over_paragraphs_that_repeat
     plain = Engine(replace(fresh_engine.settings, definition_bonus=0.0), embedder=fresh_engine.embedder)
     assert not plain.open_text(BRINDLE_MANUAL, listed=False).ask(question).citations[0].evidence[0].startswith(
         "Brindle is a profiler")
+
+
+QUILLET_README = """# Quillet
+
+Quillet keeps a notebook of shell commands you ran, per project, and lets you search it.
+
+## Installation
+
+Install it with pip: `pip install quillet`. Python 3.9 or newer is needed.
+
+On macOS you can also use Homebrew: `brew install quillet`.
+
+Then add `eval "$(quillet init)"` to your shell's startup file and open a new shell.
+
+Quillet works in bash, zsh and fish. PowerShell is not supported yet.
+
+## Usage
+
+Run `quillet search <words>` to find a command you ran before in this project.
+
+Run `quillet pin` to keep the last command at the top of the project's notebook.
+
+Run `quillet forget <n>` to remove an entry; forgotten entries cannot be restored.
+
+Run `quillet export` to write the notebook as Markdown, one command per line.
+
+Run `quillet stats` to see which commands you run most often.
+
+A project is the nearest directory above the current one that holds a `.git` folder.
+
+Commands run outside any project go to a shared notebook called `global`.
+
+## Configuration
+
+The `QUILLET_HOME` variable sets where notebooks are kept; it defaults to `~/.quillet`.
+
+The `QUILLET_SIZE` variable sets how many commands each notebook keeps (10,000 by default).
+
+Set `QUILLET_OFF=1` to stop recording for the current shell session.
+
+The `QUILLET_IGNORE` variable lists commands that are never recorded, such as `ls` and `cd`.
+
+Colours follow the `NO_COLOR` convention.
+
+## Environment variables
+
+name | default | description
+-----|---------|------------
+`QUILLET_VERSION` | | Specifies the Quillet version to be used.<br>Also see `quillet shell`
+`QUILLET_ROOT` | `~/.quillet` | Defines the directory under which notebooks and hooks reside.
+`QUILLET_DEBUG` | | Outputs debug information.
+`QUILLET_HOOK_PATH` | | Colon-separated list of paths searched for hooks.
+`QUILLET_DIR` | `$PWD` | Directory to start searching for `.quillet-project` files.
+
+## How it works
+
+The shell hook sends each command to a small background process after it finishes.
+
+Notebooks are SQLite files, one per project, with a full-text index.
+
+Secrets that look like tokens or passwords are masked before they are written.
+
+## Development
+
+Tests run with pytest. Pull requests and bug reports are welcome on the issue tracker.
+
+See CHANGELOG.md for the version history.
+
+## License
+
+[The MIT License](LICENSE)
+"""
+
+
+def test_the_paragraph_best_by_its_words_is_reranked_even_when_the_first_stage_ranks_it_low(fresh_engine):
+    # pyenv's README (140 paragraphs): "What license is pyenv under?" cited an environment
+    # variable's row; "The MIT License" (under "License") has the best BM25 score, but a short
+    # paragraph's dense vector is weak and it came 11th by the combined score, past the rerank's
+    # 10. Here with a rerank of one: the environment table comes first by the combined score
+    from dataclasses import replace
+
+    from qa import Engine
+
+    def cited(lexical_depth: int) -> str:
+        settings = replace(fresh_engine.settings, rerank_depth=1, rerank_lexical_depth=lexical_depth)
+        doc = Engine(settings, embedder=fresh_engine.embedder).open_upload("README.md", QUILLET_README.encode())
+        return doc.ask("Which license does Quillet use?").citations[0].evidence[0]
+
+    assert cited(1) == "The MIT License"
+    assert cited(0) != "The MIT License"
