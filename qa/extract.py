@@ -689,7 +689,7 @@ def _markdown(source: str, stem: str) -> Article:
         elif tok.type == "table_open":
             header = []
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
-            text = "" if _in_page_link(tok) or _only_linked_images(tok) else _inline_text(tok)
+            text = "" if _in_page_link(tok) or _only_images(tok) else _inline_text(tok)
             joined = join_list_item(paragraphs[-1], text) if text and joined_list else None
             if joined:
                 paragraphs[-1] = joined
@@ -718,14 +718,14 @@ def _markdown(source: str, stem: str) -> Article:
 _BREAK_TAG = re.compile(r"<(br|/?p|/?div)\b", re.I)
 
 
-def _only_linked_images(token) -> bool:
-    """The whole text is images inside links: a README's badges ("[![Build Status](…)](…)",
-    "Join the chat at https://gitter.im/…"), whose alt texts would be a paragraph of their own."""
+def _only_images(token) -> bool:
+    """The whole text is images (linked or not): a README's badges ("[![Build Status](…)](…)",
+    "Join the chat at https://gitter.im/…") or a screenshot ("Terminal output example"), whose
+    alt texts would be a paragraph of their own."""
     children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())
                 and c.type not in ("softbreak", "hardbreak")]
-    images = [c for c in children if c.type == "image"]
-    return bool(images) and all(c.type in ("image", "link_open", "link_close") for c in children) \
-        and sum(c.type == "link_open" for c in children) == len(images)
+    return any(c.type == "image" for c in children) and all(c.type in ("image", "link_open", "link_close")
+                                                             for c in children)
 
 
 def _in_page_link(token) -> bool:

@@ -433,14 +433,17 @@ Remove the tool's folder and the lines it added to your shell's startup file.
         "Remove the tool's folder and the lines it added to your shell's startup file.")
 
 
-def test_a_readme_s_badges_are_not_paragraphs_and_a_table_cell_s_line_break_is_a_space():
+def test_a_readme_s_badges_and_lone_images_are_not_paragraphs_and_a_table_cell_s_line_break_is_a_space():
     # pyenv's README opened with "Join the chat at https://gitter.im/yyuu/pyenv" (a badge's alt
-    # text) as ¶1, and its table read "Specifies the Python version to be used.Also see …"
+    # text) as ¶1, had "Terminal output example" (a GIF's) as ¶50, and its table read
+    # "Specifies the Python version to be used.Also see …"
     source = """# Tool
 
 [![Build Status](https://ci.example.org/tool.svg)](https://ci.example.org/tool) [![Join the chat](https://chat.example.org/b.svg)](https://chat.example.org/tool)
 
 Tool keeps a notebook of the shell commands you ran. ![A screenshot of the notebook](shot.png)
+
+![Terminal output example](demo.gif)
 
 [![Sponsor logo](logo.png)](https://sponsor.example.org) Sponsored by Example.
 
