@@ -313,7 +313,11 @@ def decode(data: bytes, name: str = "the file") -> str:
 # A piece that goes on from the one before: lower case, closing or joining punctuation, or a
 # bracket not opening a sentence ("(1): no", not "(See below.)").
 _GOES_ON = re.compile(r"^(?:[:;,)\]]|\((?![A-Z]))")
-SENTENCES = "sentencex/goes-on"     # recorded in index manifests: a change of splitting rebuilds
+# A full stop standing alone and then lower case ("from the last occurrence of the . (period)
+# character", an API page's `.`; "run sudo ./install.sh") names the character or a path; a
+# sentence's own stop follows its last word (SQuAD has "… of Education . Students …").
+_LONE_STOP = re.compile(r"\s\.$")
+SENTENCES = "sentencex/goes-on/lone-stop"   # recorded in index manifests: a change of splitting rebuilds
 
 
 @lru_cache(maxsize=1)
@@ -326,11 +330,14 @@ def _segmenter():
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph, stripped, in order. Never empty for a non-empty paragraph.
     A "?" or "!" that the text goes on from ("GPL-compatible? (1): no", "asked why? and left")
-    does not end a sentence: sentencex splits there, and a quoted table row lost its value."""
+    does not end a sentence: sentencex splits there, and a quoted table row lost its value. Nor
+    does a full stop standing alone ("the . (period) character")."""
     sentences: list[str] = []
     for piece in (s.strip() for s in _segmenter()("en", paragraph)):
-        if sentences and sentences[-1].endswith(("?", "!")) and (piece[:1].islower() or _GOES_ON.match(piece)):
-            sentences[-1] = f"{sentences[-1]} {piece}"
+        if sentences and (sentences[-1].endswith(("?", "!")) and (piece[:1].islower() or _GOES_ON.match(piece))
+                          or _LONE_STOP.search(sentences[-1]) and re.match(r"[a-z(/]", piece)):
+            glued = sentences[-1] + piece                     # "./configure" was cut with no space
+            sentences[-1] = glued if glued in paragraph else f"{sentences[-1]} {piece}"
         elif piece:
             sentences.append(piece)
     return sentences or [paragraph]

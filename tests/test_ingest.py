@@ -74,6 +74,19 @@ def test_a_question_mark_the_text_goes_on_from_does_not_end_the_sentence():
         "She asked why? and left.", "Is it safe?", "(See below.) Yes."]
 
 
+def test_a_full_stop_standing_alone_before_lower_case_names_the_character_or_a_path():
+    # Node.js's path.md: the evidence read "… from the last occurrence of the ." and a
+    # manual's "run the ./configure script" was cut at "the ."
+    extname = ("The path.extname() method returns the extension of the path, from the last occurrence "
+               "of the . (period) character to end of string. If there is no . in it, it returns ''.")
+    assert split_sentences(extname) == [extname[:extname.index(" If")], "If there is no . in it, it returns ''."]
+    assert split_sentences("Build it with the usual ./configure && make. Then test it.") == [
+        "Build it with the usual ./configure && make.", "Then test it."]
+    # a stray space before a sentence's own stop (SQuAD's text has it) still ends it
+    assert split_sentences("It is run by the Department of Education . Students pay no fees.") == [
+        "It is run by the Department of Education .", "Students pay no fees."]
+
+
 def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraphs():
     from qa.extract import extract
 
