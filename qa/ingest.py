@@ -317,6 +317,7 @@ _GOES_ON = re.compile(r"^(?:[:;,)\]]|\((?![A-Z]))")
 # character", an API page's `.`; "run sudo ./install.sh") names the character or a path; a
 # sentence's own stop follows its last word (SQuAD has "… of Education . Students …").
 _LONE_STOP = re.compile(r"\s\.$")
+_NAMED_NEXT = re.compile(r"[a-z(/]")      # what follows such a stop: lower case, a bracket, a path
 SENTENCES = "sentencex/goes-on/lone-stop"   # recorded in index manifests: a change of splitting rebuilds
 
 
@@ -335,7 +336,7 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     for piece in (s.strip() for s in _segmenter()("en", paragraph)):
         if sentences and (sentences[-1].endswith(("?", "!")) and (piece[:1].islower() or _GOES_ON.match(piece))
-                          or _LONE_STOP.search(sentences[-1]) and re.match(r"[a-z(/]", piece)):
+                          or _LONE_STOP.search(sentences[-1]) and _NAMED_NEXT.match(piece)):
             glued = sentences[-1] + piece                     # "./configure" was cut with no space
             sentences[-1] = glued if glued in paragraph else f"{sentences[-1]} {piece}"
         elif piece:
