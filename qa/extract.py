@@ -716,14 +716,19 @@ def _markdown(source: str, stem: str) -> Article:
 
 
 _BREAK_TAG = re.compile(r"<(br|/?p|/?div)\b", re.I)
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def _children(token, skip: tuple[str, ...]) -> list:
+    """An inline token's children without blank text and the kinds in `skip`."""
+    return [c for c in token.children or [] if not (c.type == "text" and not c.content.strip()) and c.type not in skip]
 
 
 def _only_images(token) -> bool:
     """The whole text is images (linked or not): a README's badges ("[![Build Status](…)](…)",
     "Join the chat at https://gitter.im/…") or a screenshot ("Terminal output example"), whose
     alt texts would be a paragraph of their own."""
-    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())
-                and c.type not in ("softbreak", "hardbreak")]
+    children = _children(token, _BREAKS)
     return any(c.type == "image" for c in children) and all(c.type in ("image", "link_open", "link_close")
                                                              for c in children)
 
@@ -731,8 +736,7 @@ def _only_images(token) -> bool:
 def _in_page_link(token) -> bool:
     """The whole text is one link to a place on the same page: a table of contents' entry
     ("[Uninstalling pyenv](#uninstalling-pyenv)"), which would be cited instead of the section."""
-    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())
-                and c.type not in ("softbreak", "hardbreak", "strong_open", "strong_close", "em_open", "em_close")]
+    children = _children(token, _BREAKS + ("strong_open", "strong_close", "em_open", "em_close"))
     return (len(children) >= 3 and children[0].type == "link_open" and children[-1].type == "link_close"
             and str(children[0].attrs.get("href", "")).startswith("#")
             and not any(c.type in ("link_open", "link_close") for c in children[1:-1]))

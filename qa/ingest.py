@@ -321,6 +321,13 @@ _NAMED_NEXT = re.compile(r"[a-z(/]")      # what follows such a stop: lower case
 SENTENCES = "sentencex/goes-on/lone-stop"   # recorded in index manifests: a change of splitting rebuilds
 
 
+def _goes_on(previous: str, piece: str) -> bool:
+    """Does `piece` go on the sentence that sentencex ended at `previous`'s last character?"""
+    if previous.endswith(("?", "!")):
+        return piece[:1].islower() or bool(_GOES_ON.match(piece))
+    return bool(_LONE_STOP.search(previous) and _NAMED_NEXT.match(piece))
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
     from sentencex import segment  # light, maintained, rule-based; handles abbreviations
@@ -335,8 +342,7 @@ def split_sentences(paragraph: str) -> list[str]:
     does a full stop standing alone ("the . (period) character")."""
     sentences: list[str] = []
     for piece in (s.strip() for s in _segmenter()("en", paragraph)):
-        if sentences and (sentences[-1].endswith(("?", "!")) and (piece[:1].islower() or _GOES_ON.match(piece))
-                          or _LONE_STOP.search(sentences[-1]) and _NAMED_NEXT.match(piece)):
+        if sentences and _goes_on(sentences[-1], piece):
             glued = sentences[-1] + piece                     # "./configure" was cut with no space
             sentences[-1] = glued if glued in paragraph else f"{sentences[-1]} {piece}"
         elif piece:
