@@ -46,11 +46,15 @@ def _says_nothing(sentence: str) -> bool:
 
 
 def compose(question: str, hits: list[Hit], article: Article, sentences: list[list[str]],
-            settings: Settings, verdict: Verdict) -> Answer:
+            settings: Settings, verdict: Verdict, context_weight: float = 0.0) -> Answer:
     """The answer at the verdict's level: the evidence with [¶n] (answered), the same evidence
     hedged (closest passage), or a plain "does not seem to cover this" (declined). Each
-    citation carries its paragraph's section (the heading trail it falls under)."""
-    citations = [Citation(paragraph=h.index + 1, text=article.paragraphs[h.index], score=h.score,
+    citation carries its paragraph's section (the heading trail it falls under).
+    A follow-up searched with the chat ranks by its own score + `context_weight` × the chat's;
+    its citations show their weighted mean, on the scale of a question searched alone (the sum
+    read "score 1.04" in the app)."""
+    citations = [Citation(paragraph=h.index + 1, text=article.paragraphs[h.index],
+                          score=h.score / (1.0 + context_weight),
                           evidence=evidence(h, sentences[h.index], settings.max_evidence, settings.evidence_margin),
                           section=article.context_of(h.index)) for h in hits]
     level = verdict.level if hits else Level.DECLINED
@@ -58,7 +62,7 @@ def compose(question: str, hits: list[Hit], article: Article, sentences: list[li
     if level is Level.DECLINED:
         return Answer(text=ABSTAIN_TEXT, abstained=True, **common)
     parts = [f"{' '.join(citations[0].evidence)} [¶{citations[0].paragraph}]"]
-    if len(citations) > 1 and citations[1].score >= citations[0].score - _SECOND_SOURCE_MARGIN:
+    if len(hits) > 1 and hits[1].score >= hits[0].score - _SECOND_SOURCE_MARGIN:
         parts.append(f"{citations[1].evidence[0]} [¶{citations[1].paragraph}]")
     text = " ".join(parts)
     if level is Level.CLOSEST:

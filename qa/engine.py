@@ -119,7 +119,7 @@ class Document:
             if verdict.level is answerability.Level.ANSWERED and model.level(own) is answerability.Level.DECLINED:
                 verdict = answerability.Verdict(lifted, answerability.Level.CLOSEST)
         answer = answering.compose(found.question, found.hits, self._index.article, self._index.sentences,
-                                   self._settings, verdict)
+                                   self._settings, verdict, found.context_weight)
         return replace(answer, context=found.context.text if found.context is not None else "",
                        context_weight=found.context_weight)
 

@@ -70,6 +70,20 @@ def test_follow_ups_are_answered_from_the_conversation(city):
     assert river.citations[0].paragraph == 2
 
 
+def test_a_follow_up_s_citation_scores_are_the_weighted_mean_of_its_own_and_the_chat_s(city):
+    # They were the sum (own + 0.5 x the chat's): the app showed a follow-up's paragraphs as
+    # "score 1.04", off the scale of a question searched alone.
+    chat = "Who founded the glassworks?"
+    answer = city.ask("When did she step down?", history=[chat], top_k=3)
+    assert answer.context_weight > 0
+    alone = {c.paragraph: c.score for c in city.ask("When did she step down?", top_k=20).citations}
+    theirs = {c.paragraph: c.score for c in city.ask(chat, top_k=20).citations}
+    for c in answer.citations:
+        mean = (alone[c.paragraph] + answer.context_weight * theirs[c.paragraph]) / (1 + answer.context_weight)
+        assert c.score == pytest.approx(mean, abs=1e-4)
+        assert min(alone[c.paragraph], theirs[c.paragraph]) <= c.score <= max(alone[c.paragraph], theirs[c.paragraph])
+
+
 def test_a_change_of_topic_is_not_dragged_back(city):
     history = ["Which river runs through the town?", "And how long is it?"]
     answer = city.ask("When was the town hall rebuilt after the fire?", history=history)
