@@ -263,6 +263,10 @@ _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen
                         re.IGNORECASE)
 # What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# An address in a page's author metadata: "Bradley M. Kuhn (http://ebb.org/bkuhn/)", which
+# trafilatura reads as the authors "Bradley M Kuhn http; Ebb Org; Bkuhn"
+_ADDRESS = re.compile(r"[(<\[]?\s*(?:(?:https?://|www\.)\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*[)>\]]?(?=[\s,;|]|$)")
 _PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SECTION_NAMES = frozenset({"abstract", "contents", "table of contents", "introduction", "overview", "preface",
@@ -287,13 +291,20 @@ def _fences_after_text(markdown: str) -> str:
     return _FENCE_AFTER_TEXT.sub(mend, markdown)
 
 
+def author_without_addresses(author: str) -> str:
+    """A page's author metadata without the web or mail addresses given with the name."""
+    return _ADDRESS.sub("", author).strip(" ,;|-")
+
+
 def clean_html(html: str) -> str:
     """The page without its apparatus (_APPARATUS classes and ids, figure captions, superscripts).
     On HTML that lxml cannot parse, the page as it was."""
     import lxml.html
 
     try:
-        root = lxml.html.document_fromstring(html)
+        # lxml refuses text that declares its encoding (XHTML's "<?xml … encoding=…?>"): the text
+        # is decoded already, and such a page had kept all its apparatus
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (ValueError, TypeError, lxml.etree.ParserError):
         return html
     for section in root.iter("section", "div"):
@@ -307,6 +318,9 @@ def clean_html(html: str) -> str:
             classes -= _LINK_CLASSES
         if el.tag in _APPARATUS_TAGS or classes & names:
             el.drop_tree()
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").casefold() == "author" and meta.get("content"):
+            meta.set("content", author_without_addresses(meta.get("content")))
     for link in list(root.iter("a")):
         if _PERMALINK.match(link.text_content()) and any(h.tag in _HEADINGS for h in link.iterancestors()):
             link.drop_tree()            # the heading read "Events#", "Installation¶"

@@ -70,6 +70,17 @@ def test_a_saved_page_gives_its_author_date_and_site():
     assert line(details) == "By Sarah Archer · CityLab · 30 April 2019"
 
 
+@pytest.mark.parametrize("given, author", [
+    ("Priya Natarajan (https://example.org/priya/)", "Priya Natarajan"),   # ebb.org's blog: "Bradley M. Kuhn (http://…)"
+    ("Priya Natarajan, priya.natarajan@example.org", "Priya Natarajan"),
+    ("Priya Natarajan <priya@example.org>; Tom Hale (www.tomhale.example)", "Priya Natarajan, Tom Hale"),
+])
+def test_a_page_s_author_metadata_is_read_without_the_addresses_given_with_the_name(given, author):
+    # trafilatura read the first as the authors "Priya Natarajan https; Example Org"
+    html = PAGE.replace('content="Priya Natarajan"', f'content="{given}"')
+    assert extract("page.html", html.encode()).details.author == author
+
+
 def test_a_pdf_gives_its_author_but_not_its_creation_date_as_a_publication_date():
     pdf = FPDF()
     pdf.set_author("Jane Keeper")

@@ -297,6 +297,17 @@ def test_wikipedia_apparatus_is_dropped_and_tables_read_as_labelled_rows():
     assert article.context[built] == "Construction"     # the heading, without its [edit] link
 
 
+def test_an_xhtml_page_that_declares_its_encoding_loses_its_apparatus_too():
+    # lxml refuses decoded text with an encoding declaration, and such pages (libxslt's manual,
+    # DocBook output) had been read with every menu, reference and [edit] link in them
+    page = '<?xml version="1.0" encoding="utf-8"?>\n' + WIKI_PAGE
+    article = extract("bell-rock.html", page.encode())
+    text = "\n".join(article.paragraphs)
+    assert "on the Inchcape reef. It is the oldest surviving" in text
+    for junk in ("[edit]", "Nicholson", "Scottish song", "Photo: J. Smith"):
+        assert junk not in text
+
+
 GLOSSARY_PAGE = """<html><head><title>Monitoring terms</title></head><body><article><h1>Monitoring terms</h1>
 <p>Teams use the following terms when they talk about watching a running service in production.</p>
 <dl>
