@@ -228,13 +228,13 @@ def _published(html: str) -> str | None:
 
 # What pages wrap around their text, by class or tag (MediaWiki, WordPress and common CMS names):
 # edit links, footnote markers, reference lists, infoboxes and navigation boxes, tables of
-# contents, hatnotes, captions and photo credits, share bars; mdBook's hidden code lines ("boring":
+# contents, hatnotes, captions (Blogger's "tr-caption" too) and photo credits, share bars; mdBook's hidden code lines ("boring":
 # the `#![allow(unused)] fn main() {` that the Rust book's pages wrap around a snippet and never show);
 # Texinfo's menus, the list of a node's subsections as links ("• Nettle soup: For the serious
 # nettle hacker." was cited for "What is Nettle?").
 _APPARATUS = ("mw-editsection", "reference", "references", "reflist", "refbegin", "mw-references-wrap",
               "infobox", "navbox", "vertical-navbox", "sidebar", "metadata", "hatnote", "toc", "mw-jump-link",
-              "catlinks", "noprint", "mw-cite-backlink", "thumbcaption", "wp-caption-text", "caption",
+              "catlinks", "noprint", "mw-cite-backlink", "thumbcaption", "wp-caption-text", "caption", "tr-caption",
               "image-caption", "media-caption", "credit", "image-credit", "photo-credit", "byline-photo",
               "share", "social-share", "sharing", "boring", "menu", "section-toc", "mini-toc")
 _APPARATUS_TAGS = ("figcaption", "sup")

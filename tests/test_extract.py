@@ -308,6 +308,19 @@ def test_an_xhtml_page_that_declares_its_encoding_loses_its_apparatus_too():
         assert junk not in text
 
 
+def test_a_blogger_post_s_image_captions_are_not_paragraphs():
+    # Blogger sets an image and its caption in a table ("tr-caption"); a real post read
+    # "Schematic from hell!" as a paragraph of its own, as figcaptions are dropped elsewhere
+    page = """<html><head><title>Open Verilog flow</title></head><body><div class="post-body">
+<p>The development software is free of charge, but the only way to enter a design is a schematic editor.</p>
+<table class="tr-caption-container"><tbody><tr><td><img src="s.png"></td></tr>
+<tr><td class="tr-caption">Schematic from hell!</td></tr></tbody></table>
+<p>Schematics quickly get unwieldy, and they are a pain to diff and to collaborate on with others.</p>
+</div></body></html>"""
+    article = extract("post.html", page.encode())
+    assert len(article.paragraphs) == 2 and not any("hell" in p for p in article.paragraphs)
+
+
 GLOSSARY_PAGE = """<html><head><title>Monitoring terms</title></head><body><article><h1>Monitoring terms</h1>
 <p>Teams use the following terms when they talk about watching a running service in production.</p>
 <dl>
