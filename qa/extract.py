@@ -261,12 +261,13 @@ _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
                         rf"|(?:skip )?advertisement|copyright ©.{{0,80}}|(?:// ?)?tags:?|next page: .{{1,60}}|{_NODE_BAR})$",
                         re.IGNORECASE)
-# What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
-# "[src]", Sphinx "¶" and "[source]", "§", "🔗").
+# An XHTML page's opening declaration, "<?xml version="1.0" encoding="iso-8859-1"?>"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # An address in a page's author metadata: "Bradley M. Kuhn (http://ebb.org/bkuhn/)", which
 # trafilatura reads as the authors "Bradley M Kuhn http; Ebb Org; Bkuhn"
 _ADDRESS = re.compile(r"[(<\[]?\s*(?:(?:https?://|www\.)\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*[)>\]]?(?=[\s,;|]|$)")
+# What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
+# "[src]", Sphinx "¶" and "[source]", "§", "🔗").
 _PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SECTION_NAMES = frozenset({"abstract", "contents", "table of contents", "introduction", "overview", "preface",
@@ -297,8 +298,8 @@ def author_without_addresses(author: str) -> str:
 
 
 def clean_html(html: str) -> str:
-    """The page without its apparatus (_APPARATUS classes and ids, figure captions, superscripts).
-    On HTML that lxml cannot parse, the page as it was."""
+    """The page without its apparatus (_APPARATUS classes and ids, figure captions, superscripts),
+    its author metadata without addresses. On HTML that lxml cannot parse, the page as it was."""
     import lxml.html
 
     try:
