@@ -662,6 +662,8 @@ def _markdown(source: str, stem: str) -> Article:
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    anchors = frozenset(_heading_anchor(_inline_text(tok)) for i, tok in enumerate(tokens)
+                        if tok.type == "inline" and tokens[i - 1].type == "heading_open")
     title, trail = "", []            # trail: (level, heading text)
     paragraphs: list[str] = []
     context: list[str] = []
@@ -704,7 +706,7 @@ def _markdown(source: str, stem: str) -> Article:
         elif tok.type == "table_open":
             header = []
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
-            text = "" if _in_page_link(tok) or _only_images(tok) else _inline_text(tok)
+            text = "" if (_in_page_link(tok, anchors) and not joined_list) or _only_images(tok) else _inline_text(tok)
             joined = join_list_item(paragraphs[-1], text) if text and joined_list else None
             if joined:
                 paragraphs[-1] = joined
@@ -731,6 +733,7 @@ def _markdown(source: str, stem: str) -> Article:
 
 
 _BREAK_TAG = re.compile(r"<(br|/?p|/?div)\b", re.I)
+_NOT_ANCHOR = re.compile(r"[^\w\- ]")
 _BREAKS = ("softbreak", "hardbreak")
 
 
@@ -748,13 +751,25 @@ def _only_images(token) -> bool:
                                                              for c in children)
 
 
-def _in_page_link(token) -> bool:
+def _in_page_link(token, anchors: frozenset[str] = frozenset()) -> bool:
     """The whole text is one link to a place on the same page: a table of contents' entry
-    ("[Uninstalling pyenv](#uninstalling-pyenv)"), which would be cited instead of the section."""
+    ("[Uninstalling pyenv](#uninstalling-pyenv)"), which would be cited instead of the section.
+    GitHub READMEs also spell the page out ("[Types](https://github.com/ijl/orjson?tab=readme-ov-file#types)"):
+    a web link whose anchor is its own text's and one of this page's headings' (`anchors`) is
+    such an entry too; not a link to another page's section ("[impl Copy for IntErrorKind](https://doc.rust-lang.org/…)")."""
     children = _children(token, _BREAKS + ("strong_open", "strong_close", "em_open", "em_close"))
-    return (len(children) >= 3 and children[0].type == "link_open" and children[-1].type == "link_close"
-            and str(children[0].attrs.get("href", "")).startswith("#")
-            and not any(c.type in ("link_open", "link_close") for c in children[1:-1]))
+    if not (len(children) >= 3 and children[0].type == "link_open" and children[-1].type == "link_close"
+            and not any(c.type in ("link_open", "link_close") for c in children[1:-1])):
+        return False
+    href = str(children[0].attrs.get("href", ""))
+    anchor = href.partition("#")[2]
+    return href.startswith("#") or (href.startswith(("http://", "https://")) and anchor.casefold() in anchors
+                                    and anchor.casefold() == _heading_anchor(_inline_text(token)))
+
+
+def _heading_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return _NOT_ANCHOR.sub("", heading.strip().casefold()).replace(" ", "-")
 
 
 def _inline_text(token) -> str:

@@ -457,6 +457,55 @@ Remove the tool's folder and the lines it added to your shell's startup file.
         "Remove the tool's folder and the lines it added to your shell's startup file.")
 
 
+def test_a_github_readme_s_contents_spelled_as_full_links_are_not_paragraphs():
+    # orjson's README (its PyPI description): 25 one-word paragraphs ("Usage", "Install", …,
+    # "License") came before any text, and "What license is it under?" cited "License"
+    source = """# tool
+
+tool is a fast parser.
+
+1. [Usage](https://github.com/someone/tool?tab=readme-ov-file#usage)
+    1. [Install](https://github.com/someone/tool?tab=readme-ov-file#install)
+2. [License](https://github.com/someone/tool?tab=readme-ov-file#license)
+3. [impl Copy for Parser](https://docs.example.org/tool/struct.Parser.html#impl-copy-for-parser)
+
+## Usage
+
+### Install
+
+Install it from PyPI.
+
+## License
+
+tool is licensed under the MIT license.
+"""
+    assert extract("README.md", source.encode()).paragraphs == (
+        "tool is a fast parser.", "impl Copy for Parser", "Install it from PyPI.",
+        "tool is licensed under the MIT license.")
+
+
+def test_links_to_the_page_s_own_sections_that_a_sentence_introduces_stay_in_it():
+    # Node.js's globals.md: "The following globals are available to use with fetch:" and its
+    # links to the page's own sections had read "…: FormData; Headers; Response", without Request
+    source = """# Globals
+
+The following globals are available to use with `fetch`:
+
+* [`Headers`](https://nodejs.org/api/globals.html#headers)
+* [`Request`](#request)
+
+## Headers
+
+A headers object.
+
+## Request
+
+A request object.
+"""
+    assert extract("globals.md", source.encode()).paragraphs[0] == (
+        "The following globals are available to use with fetch: Headers; Request")
+
+
 def test_a_readme_s_badges_and_lone_images_are_not_paragraphs_and_a_table_cell_s_line_break_is_a_space():
     # pyenv's README opened with "Join the chat at https://gitter.im/yyuu/pyenv" (a badge's alt
     # text) as ¶1, had "Terminal output example" (a GIF's) as ¶50, and its table read
