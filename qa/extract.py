@@ -662,7 +662,7 @@ def _markdown(source: str, stem: str) -> Article:
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(source)
-    anchors = frozenset(_heading_anchor(_inline_text(tok)) for i, tok in enumerate(tokens)
+    anchors = frozenset(_heading_anchor(_heading_text(tok)) for i, tok in enumerate(tokens)
                         if tok.type == "inline" and tokens[i - 1].type == "heading_open")
     title, trail = "", []            # trail: (level, heading text)
     paragraphs: list[str] = []
@@ -685,7 +685,7 @@ def _markdown(source: str, stem: str) -> Article:
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
         elif tok.type == "inline" and heading_level:
-            text = _inline_text(tok)
+            text = _heading_text(tok)
             if heading_level == 1 and not title and not paragraphs:
                 title = text
             else:
@@ -772,7 +772,14 @@ def _heading_anchor(heading: str) -> str:
     return _NOT_ANCHOR.sub("", heading.strip().casefold()).replace(" ", "-")
 
 
-def _inline_text(token) -> str:
+def _heading_text(token) -> str:
+    """A heading's text without its images' alt texts, unless it has no other: a README's title
+    line often carries its badges ("Thread-pool Controls [![Build Status](…)](…) [![codecov](…)](…)"
+    was the title "Thread-pool Controls Build Status codecov")."""
+    return _inline_text(token, images=False) or _inline_text(token)
+
+
+def _inline_text(token, images: bool = True) -> str:
     """Plain text of an inline token: link text kept, URLs, images' markup and emphasis dropped."""
     parts = []
     for child in token.children or []:
@@ -780,7 +787,7 @@ def _inline_text(token) -> str:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type == "image":
+        elif child.type == "image" and images:
             parts.append(child.content)          # its alt text
         elif child.type == "html_inline" and _BREAK_TAG.match(child.content):
             parts.append(" ")                    # a table cell's "used.<br>Also see …"

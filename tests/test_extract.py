@@ -506,6 +506,15 @@ A request object.
         "The following globals are available to use with fetch: Headers; Request")
 
 
+def test_a_readme_s_title_is_read_without_the_badges_on_its_line_but_a_logo_alone_still_names_it():
+    # threadpoolctl's README was titled "Thread-pool Controls Build Status codecov"
+    badges = ("# Thread-pool Controls [![Build Status](https://example.org/badge.svg)](https://example.org/ci)"
+              " [![codecov](https://example.org/cov.svg)](https://example.org/cov)\n\nPython helpers to limit threads.\n")
+    assert extract("README.md", badges.encode()).title == "Thread-pool Controls"
+    logo = "# ![Pillow](https://example.org/logo.png)\n\nPython Imaging Library.\n"
+    assert extract("README.md", logo.encode()).title == "Pillow"
+
+
 def test_a_readme_s_badges_and_lone_images_are_not_paragraphs_and_a_table_cell_s_line_break_is_a_space():
     # pyenv's README opened with "Join the chat at https://gitter.im/yyuu/pyenv" (a badge's alt
     # text) as ¶1, had "Terminal output example" (a GIF's) as ¶50, and its table read
