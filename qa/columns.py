@@ -72,14 +72,16 @@ def _cells(line: str, spans: list[tuple[int, int]]) -> list[str]:
 
 def _labels(lines: list[str], spans: list[tuple[int, int]]) -> list[str] | None:
     """The header's label for each column, its lines' words joined top to bottom ("GPL-" over
-    "compatible? (1)": "GPL-compatible? (1)"); None when a word of the header crosses into
-    another column, or a label has no letter (the block above was data, not a header)."""
+    "compatible? (1)": "GPL-compatible? (1)"); None when a run of the header's words covers
+    another column whole (a sentence above the table), or a label has no letter (the block above
+    was data, not a header). A run belongs to the column whose start is nearest its own: a table
+    aligned by hand sets "Awaited" one place left of its column, and "Satisfies" over "No" runs
+    on past the next column's start (dpkg's triggers spec, whose rows had read unlabelled)."""
     parts: list[list[str]] = [[] for _ in spans]
-    starts = [a for a, _ in spans] + [10**9]          # the last column is open to the right
     for line in lines:
         for m in _WORDS.finditer(line):
-            column = next((k for k in range(len(spans)) if starts[k] <= m.start() < starts[k + 1]), None)
-            if column is None or m.end() >= starts[column + 1]:
+            column = min(range(len(spans)), key=lambda k: abs(spans[k][0] - m.start()))
+            if any(k != column and m.start() <= a and b <= m.end() for k, (a, b) in enumerate(spans)):
                 return None
             parts[column].append(m.group(0))
     labels = ["".join(p if p.endswith("-") else p + " " for p in words).strip() for words in parts]

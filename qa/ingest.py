@@ -207,13 +207,17 @@ def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
     a rule under a line that ends a sentence, or alone, is only a separator."""
     out: list[tuple[str, int]] = []
     previous = None
+    from_previous = 0                          # how many entries the block before this one made
     for raw in _raw_blocks(text):
-        table, above, previous = table_rows(raw, previous), previous, raw
+        table, previous = table_rows(raw, previous), raw
+        before = len(out)
         if table:                              # a plain-text table: a paragraph per row (columns.py)
             rows, header_above = table
-            if header_above and out and out[-1][0] == normalise(above or ""):
-                out.pop()                      # its header block, now the rows' labels
+            if header_above:                   # its header block, now the rows' labels (read as a
+                del out[len(out) - from_previous:]   # paragraph, or as a subheading over one)
+                before = len(out)
             out.extend((row, 0) for row in rows)
+            from_previous = len(out) - before
             continue
         lines = raw.split("\n")
         start = 0
@@ -228,6 +232,7 @@ def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
                 out.append((above, int(heading)))
             start = k + 1
         out.extend(_plain_blocks(lines[start:]))
+        from_previous = len(out) - before
     return _chapter_titles_joined(out)
 
 

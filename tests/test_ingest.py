@@ -294,6 +294,32 @@ a.  Support for key `subsequences':  allows, e.g., ESC and ESC-a to both
 """
 
 
+def test_a_table_aligned_by_hand_keeps_its_two_line_header_as_labels():
+    # dpkg's triggers spec: "Awaited" sits one place left of its column, "Satisfies" runs past
+    # the next column's start, and the header's first line was read as a subheading over
+    # "triggers triggers Depends"; the rows read "unpacked; never; maybe; No; postinst configure"
+    text = """Details - Overview table
+------------------------
+
+  Status      Pending   Awaited   Satisfies  Remedy
+              triggers  triggers  Depends
+
+  unpacked    never      maybe    No    postinst configure
+  t.-awaited  yes        always   No    postinst triggered + fix awaited pkg(s)
+  t.-pending  always     never    Yes   postinst triggered
+
+The table above lists every status a package can be in while triggers are processed.
+"""
+    assert article_from_document_text(text).paragraphs == (
+        "Status: unpacked; Pending triggers: never; Awaited triggers: maybe; Satisfies Depends: No; "
+        "Remedy: postinst configure",
+        "Status: t.-awaited; Pending triggers: yes; Awaited triggers: always; Satisfies Depends: No; "
+        "Remedy: postinst triggered + fix awaited pkg(s)",
+        "Status: t.-pending; Pending triggers: always; Awaited triggers: never; Satisfies Depends: Yes; "
+        "Remedy: postinst triggered",
+        "The table above lists every status a package can be in while triggers are processed.")
+
+
 def test_a_plain_text_table_reads_as_a_labelled_paragraph_per_row():
     # the Python licence's release table ran into one paragraph: "0.9.0 thru 1.2 1991-1995 CWI yes 1.6 …"
     paragraphs = article_from_document_text(PLAIN_TABLE).paragraphs
