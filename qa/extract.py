@@ -662,8 +662,8 @@ def _markdown(source: str, stem: str) -> Article:
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(source)
-    anchors = frozenset(_heading_anchor(_heading_text(tok)) for i, tok in enumerate(tokens)
-                        if tok.type == "inline" and tokens[i - 1].type == "heading_open")
+    anchors = frozenset(_heading_anchor(_heading_text(tok)) for opening, tok in zip(tokens, tokens[1:])
+                        if opening.type == "heading_open")
     title, trail = "", []            # trail: (level, heading text)
     paragraphs: list[str] = []
     context: list[str] = []
@@ -762,9 +762,9 @@ def _in_page_link(token, anchors: frozenset[str] = frozenset()) -> bool:
             and not any(c.type in ("link_open", "link_close") for c in children[1:-1])):
         return False
     href = str(children[0].attrs.get("href", ""))
-    anchor = href.partition("#")[2]
-    return href.startswith("#") or (href.startswith(("http://", "https://")) and anchor.casefold() in anchors
-                                    and anchor.casefold() == _heading_anchor(_inline_text(token)))
+    anchor = href.partition("#")[2].casefold()
+    return href.startswith("#") or (href.startswith(("http://", "https://")) and anchor in anchors
+                                    and anchor == _heading_anchor(_inline_text(token)))
 
 
 def _heading_anchor(heading: str) -> str:

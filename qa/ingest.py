@@ -206,34 +206,33 @@ def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
     block is a block of its own ("What's New in IDLE 3.4.0?" / "=====" / "*Release date: …*");
     a rule under a line that ends a sentence, or alone, is only a separator."""
     out: list[tuple[str, int]] = []
-    previous = None
-    from_previous = 0                          # how many entries the block before this one made
+    previous, previous_start = None, 0         # the block before this one, and where its entries start
     for raw in _raw_blocks(text):
-        table, previous = table_rows(raw, previous), raw
-        before = len(out)
-        if table:                              # a plain-text table: a paragraph per row (columns.py)
-            rows, header_above = table
-            if header_above:                   # its header block, now the rows' labels (read as a
-                del out[len(out) - from_previous:]   # paragraph, or as a subheading over one)
-                before = len(out)
-            out.extend((row, 0) for row in rows)
-            from_previous = len(out) - before
-            continue
-        lines = raw.split("\n")
-        start = 0
-        for k, line in enumerate(lines):
-            if not _RULE_LINE.match(line.strip()):
-                continue
-            above = normalise(" ".join(lines[start:k]))
-            if above:
-                written = sum(1 for text in lines[start:k] if text.strip())   # a third blank line leaves one
-                heading = written <= _HEADING_LINES and len(above) <= _HEADING_CHARS \
-                    and not above.endswith((".", ",", ";"))
-                out.append((above, int(heading)))
-            start = k + 1
-        out.extend(_plain_blocks(lines[start:]))
-        from_previous = len(out) - before
+        table = table_rows(raw, previous)      # a plain-text table: a paragraph per row (columns.py)
+        if table and table[1]:
+            del out[previous_start:]           # its header block, now the rows' labels (read as a
+        previous, previous_start = raw, len(out)   # paragraph, or as a subheading over one)
+        out.extend([(row, 0) for row in table[0]] if table else _ruled_blocks(raw))
     return _chapter_titles_joined(out)
+
+
+def _ruled_blocks(raw: str) -> list[tuple[str, int]]:
+    """A block that is not a table: the text over each rule a heading or a separated paragraph,
+    the rest as _plain_blocks reads it."""
+    out: list[tuple[str, int]] = []
+    lines = raw.split("\n")
+    start = 0
+    for k, line in enumerate(lines):
+        if not _RULE_LINE.match(line.strip()):
+            continue
+        above = normalise(" ".join(lines[start:k]))
+        if above:
+            written = sum(1 for text in lines[start:k] if text.strip())   # a third blank line leaves one
+            heading = written <= _HEADING_LINES and len(above) <= _HEADING_CHARS \
+                and not above.endswith((".", ",", ";"))
+            out.append((above, int(heading)))
+        start = k + 1
+    return out + _plain_blocks(lines[start:])
 
 
 def _plain_blocks(lines: list[str], under_heading: bool = False) -> list[tuple[str, int]]:
