@@ -166,26 +166,39 @@ def fit(cases: Cases, oof: np.ndarray) -> Model:
     return model
 
 
-def summary(cases: Cases, p: np.ndarray, answer_at: float, decline_below: float) -> dict:
+def held_out_thresholds(cases: Cases, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each case's (answer_at, decline_below), chosen by choose_thresholds on the other articles'
+    out-of-fold probabilities only: the thresholds measured out of fold too. Chosen on all of
+    them, an article's own hard questions lower the decline threshold it is measured at."""
+    answer_at, decline_below = np.empty(len(p)), np.empty(len(p))
+    for group in np.unique(cases.group):
+        here = cases.group == group
+        answer_at[here], decline_below[here] = choose_thresholds(p[~here], cases.answerable[~here], cases.kind[~here])
+    return answer_at, decline_below
+
+
+def summary(cases: Cases, p: np.ndarray, answer_at: float | np.ndarray, decline_below: float | np.ndarray) -> dict:
     """Out-of-fold shares (%) per kind of question: declined, hedged (closest), answered; and
-    R@1 of the own questions counting only those answered (either answered level)."""
+    R@1 of the own questions counting only those answered (either answered level). The
+    thresholds are one pair for all, or one per case (held_out_thresholds)."""
+    declined = p < decline_below
+    answered = p >= answer_at
     out: dict[str, dict] = {}
     for kind in KINDS:
         mask = cases.kind == kind
         if not mask.any():
             continue
-        q = p[mask]
         out[kind] = {"questions": int(mask.sum()),
-                     "declined": round(100 * float((q < decline_below).mean()), 2),
-                     "closest": round(100 * float(((q >= decline_below) & (q < answer_at)).mean()), 2),
-                     "answered": round(100 * float((q >= answer_at).mean()), 2)}
+                     "declined": round(100 * float(declined[mask].mean()), 2),
+                     "closest": round(100 * float((~declined & ~answered)[mask].mean()), 2),
+                     "answered": round(100 * float((answered & ~declined)[mask].mean()), 2)}
     own = cases.kind == "own"
     # the answerable questions of the articles that also have SQuAD 2.0 unanswerable ones (their
     # goal is looser, and they are harder: written beside questions meant to look answerable)
     with_impossible = np.isin(cases.group, np.unique(cases.group[cases.kind == "impossible"]))
     if (own & with_impossible).any() and (own & ~with_impossible).any():
         for name, mask in (("own_squad2_articles", own & with_impossible), ("own_other_articles", own & ~with_impossible)):
-            out[name] = {"questions": int(mask.sum()), "declined": round(100 * float((p[mask] < decline_below).mean()), 2)}
+            out[name] = {"questions": int(mask.sum()), "declined": round(100 * float(declined[mask].mean()), 2)}
     # SQuAD 2.0's writers often made a question unanswerable by adding a negation ("Who did not
     # adopt …?"): the declines split by whether the question holds one show what the model keys on
     negated = cases.x[:, FEATURES.index("negated")] > 0
@@ -193,10 +206,10 @@ def summary(cases: Cases, p: np.ndarray, answer_at: float, decline_below: float)
         mask = cases.kind == kind
         if (mask & negated).any() and (mask & ~negated).any():
             out[f"{kind}_by_negation"] = {
-                name: {"questions": int(m.sum()), "declined": round(100 * float((p[m] < decline_below).mean()), 2)}
+                name: {"questions": int(m.sum()), "declined": round(100 * float(declined[m].mean()), 2)}
                 for name, m in (("negated", mask & negated), ("not_negated", mask & ~negated))}
     if own.any():
-        kept = own & (p >= decline_below)
+        kept = own & ~declined
         out["own"]["r_at_1_all"] = round(100 * float(cases.right[own].mean()), 2)
         out["own"]["r_at_1_not_declined"] = round(100 * float(cases.right[kept].mean()), 2) if kept.any() else 0.0
     return out
@@ -211,11 +224,8 @@ def reliability(p: np.ndarray, answerable: np.ndarray, bins: int = 10) -> list[t
              float(answerable[which == b].mean()) if (which == b).any() else float("nan")) for b in range(bins)]
 
 
-def report(cases: Cases, p: np.ndarray, answer_at: float, decline_below: float) -> str:
-    figures = summary(cases, p, answer_at, decline_below)
-    lines = [f"answerability, out of fold (leave-one-article-out over {len(set(cases.group.tolist()))} articles; "
-             f"levels: declined < {decline_below:.3f} <= closest < {answer_at:.3f} <= answered)",
-             f"{'questions':<26} {'n':>6} {'declined':>9} {'closest':>8} {'answered':>9}"]
+def _table(figures: dict) -> list[str]:
+    lines = [f"{'questions':<26} {'n':>6} {'declined':>9} {'closest':>8} {'answered':>9}"]
     names = {"own": "answerable (own)", "foreign": "other articles' questions", "impossible": "SQuAD 2.0 unanswerable"}
     for kind, row in figures.items():
         if kind not in names:
@@ -226,6 +236,13 @@ def report(cases: Cases, p: np.ndarray, answer_at: float, decline_below: float) 
         lines.append("answerable declined, by article: " + ", ".join(
             f"{figures[k]['declined']:.2f}% of {figures[k]['questions']} on the {what}" for k, what in
             (("own_squad2_articles", "SQuAD 2.0 articles"), ("own_other_articles", "others"))))
+    return lines
+
+
+def report(cases: Cases, p: np.ndarray, answer_at: float, decline_below: float) -> str:
+    figures = summary(cases, p, answer_at, decline_below)
+    lines = [f"answerability, out of fold (leave-one-article-out over {len(set(cases.group.tolist()))} articles; "
+             f"levels: declined < {decline_below:.3f} <= closest < {answer_at:.3f} <= answered)", *_table(figures)]
     for kind, what in (("impossible", "SQuAD 2.0 unanswerable"), ("own", "answerable")):
         if f"{kind}_by_negation" in figures:
             split = figures[f"{kind}_by_negation"]
@@ -235,6 +252,11 @@ def report(cases: Cases, p: np.ndarray, answer_at: float, decline_below: float) 
     if "own" in figures:
         lines.append(f"R@1 of answerable questions: {figures['own']['r_at_1_all']:.2f} all, "
                      f"{figures['own']['r_at_1_not_declined']:.2f} counting only those not declined")
+    if len(set(cases.group.tolist())) > 2:
+        held_answer, held_decline = held_out_thresholds(cases, p)
+        lines += ["", "the same, each article's thresholds chosen on the other articles only "
+                  f"(declined below {held_decline.min():.3f}–{held_decline.max():.3f}):",
+                  *_table(summary(cases, p, held_answer, held_decline))]
     lines += ["", "reliability (out of fold): predicted probability vs observed share answerable",
               f"{'bin':<11} {'n':>6} {'predicted':>10} {'observed':>9}"]
     for low, high, n, mean, seen in reliability(p, cases.answerable):
@@ -249,4 +271,4 @@ def write_model(model: Model, path: Path) -> None:
     tmp.replace(path)
 
 
-__all__ = ["Cases", "collect", "out_of_fold", "fit", "report", "reliability", "summary", "write_model", "Level"]
+__all__ = ["Cases", "collect", "out_of_fold", "fit", "held_out_thresholds", "report", "reliability", "summary", "write_model", "Level"]

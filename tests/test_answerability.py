@@ -109,6 +109,20 @@ def test_the_report_splits_answerable_declines_by_whether_the_article_has_squad2
     assert "50.00% of 2 on the SQuAD 2.0 articles" in fit.report(cases, p, 0.5, 0.1)
 
 
+def test_each_article_is_measured_at_thresholds_chosen_without_its_own_questions():
+    group = np.repeat(["A", "B", "C"], 10)
+    kind = np.array(["own"] * 30)
+    cases = fit.Cases(np.zeros((30, len(FEATURES))), kind == "own", group, kind, kind == "own")
+    p = np.full(30, 0.95)
+    p[0] = 0.3                                   # A's one hard question sets the pooled threshold
+    answer_at, decline_below = fit.choose_thresholds(p, cases.answerable, kind)
+    assert fit.summary(cases, p, answer_at, decline_below)["own"]["declined"] == 0.0
+    held_answer, held_decline = fit.held_out_thresholds(cases, p)
+    assert held_decline[0] == 0.95 and held_decline[10] == 0.3    # A's from B and C; B's from A and C
+    assert fit.summary(cases, p, held_answer, held_decline)["own"]["declined"] == 3.33
+    assert "each article's thresholds chosen on the other articles only" in fit.report(cases, p, answer_at, decline_below)
+
+
 def test_the_report_splits_declines_by_negation_in_the_question():
     kind = np.array(["impossible", "impossible", "impossible", "own", "own", "own"])
     x = np.zeros((6, len(FEATURES)))
