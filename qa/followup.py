@@ -12,7 +12,9 @@ usually decide, and it is searched alone unless they leave its first two paragra
 (within Settings.followup_long_margin; Document.context decides, as it needs the ranking). A
 self-contained question is searched alone, so a change of topic is never dragged back; so is
 a short one none of whose words the article holds (an off-topic question mid-chat: before,
-half of them were lifted by the chat to "closest passage" instead of declined).
+half of them were lifted by the chat to "closest passage" instead of declined), and one that
+names something the article never mentions ("What is the capital of Peru?" in a chat about
+whale strandings, whose article calls New Zealand the stranding "capital" of the world).
 
 Measured when the weights were 0.5/0.35/0, on tests/data/conversations.json (60 conversations,
 73 follow-ups; the README has the figures with today's weights): follow-up
@@ -40,6 +42,8 @@ DOCUMENT_NOUNS = frozenset("article book page chapter paper document text post s
                            "documentation transcript newsletter".split())
 _ABOUT_DOCUMENT = re.compile(rf"\bthis (?:{'|'.join(sorted(DOCUMENT_NOUNS))})\b")
 _WORD = re.compile(r"[a-z0-9']+")
+# A name: a capitalised word that does not open the question ("Peru", "Mona Lisa", "Hamlet").
+_NAME = re.compile(r"(?<=\s)[A-Z][\w'’-]*")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Signals:
     known_terms: int = -1      # how many of them the article holds (-1: not looked up)
     about_document: bool = False   # names the document itself ("Who wrote this article?")
     defined: bool = False          # asks what something is, and the article defines it (definition.py)
+    unknown_name: bool = False     # names something the article never mentions
 
     def dependent(self, elliptic_terms: int = 1) -> bool:
         """Points back, continues, or says too little to stand alone (elliptic). An elliptic
@@ -57,21 +62,31 @@ class Signals:
         about a paper) is a new question, not a follow-up: it is searched, and declined, alone; so
         is one about the document itself ("Who is the author of this book?"), and one asking what
         a term is that the article defines ("What is a hash function?" in a chat about Nettle:
-        leaning on the chat, it cited "SHA1 is a hash function specified by NIST")."""
+        leaning on the chat, it cited "SHA1 is a hash function specified by NIST"), and one
+        that names something the article never mentions unless it points back or continues
+        ("What about Lithuania?" does)."""
         if (self.about_document or self.defined) and not self.continuation:
             return False
         if self.pointer or self.continuation:
             return True
+        if self.unknown_name:
+            return False
         return self.content_terms <= elliptic_terms and not (self.content_terms > 0 and self.known_terms == 0)
 
 
-def signals(question: str, content_terms: list[str], known_terms: int = -1, defined: bool = False) -> Signals:
+def names(question: str) -> list[str]:
+    """The question's capitalised words past its first: the names it asks about."""
+    return _NAME.findall(question.strip())
+
+
+def signals(question: str, content_terms: list[str], known_terms: int = -1, defined: bool = False,
+            unknown_name: bool = False) -> Signals:
     text = question.strip().lower()
     words = _WORD.findall(text)
     pointer = next((w for w in words if w in POINTERS), None)
     return Signals(pointer=pointer, continuation=text.startswith(CONTINUATIONS),
                    content_terms=len(content_terms), known_terms=known_terms,
-                   about_document=bool(_ABOUT_DOCUMENT.search(text)), defined=defined)
+                   about_document=bool(_ABOUT_DOCUMENT.search(text)), defined=defined, unknown_name=unknown_name)
 
 
 def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1) -> float:

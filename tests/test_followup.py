@@ -101,6 +101,24 @@ def test_a_short_question_in_no_word_of_the_article_is_not_a_follow_up():
     assert signals(pointing, tokenize([pointing])[0], known_terms=0).dependent(S.followup_elliptic_terms)
 
 
+def test_a_short_question_naming_what_the_article_never_mentions_is_not_a_follow_up():
+    question = "What is the capital of Peru?"               # "capital" may be in the article
+    terms = tokenize([question])[0]
+    assert followup.names(question) == ["Peru"]
+    assert not signals(question, terms, known_terms=1, unknown_name=True).dependent(S.followup_elliptic_terms)
+    for leaning in ("What about Peru?", "Is Peru its capital?"):      # continues, or points back
+        assert signals(leaning, tokenize([leaning])[0], known_terms=1, unknown_name=True).dependent(
+            S.followup_elliptic_terms)
+
+
+def test_mid_chat_a_question_naming_a_river_the_article_lacks_is_searched_alone(city):
+    history = ["Which river runs through Lindau?"]
+    named = city.ask("How long is the Danube?", history=history)      # "long" is the article's word
+    assert named.context_weight == 0 and not named.context
+    own = city.ask("How long is the Aach?", history=history)           # the article's own river
+    assert own.context_weight > 0 and own.context
+
+
 def test_an_off_topic_question_mid_chat_is_declined_not_lifted_by_the_chat(city):
     history = ["Who founded the glassworks?", "When did she step down?"]
     answer = city.ask("What is the capital of Peru?", history=history)
