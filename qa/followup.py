@@ -42,8 +42,9 @@ DOCUMENT_NOUNS = frozenset("article book page chapter paper document text post s
                            "documentation transcript newsletter".split())
 _ABOUT_DOCUMENT = re.compile(rf"\bthis (?:{'|'.join(sorted(DOCUMENT_NOUNS))})\b")
 _WORD = re.compile(r"[a-z0-9']+")
-# A name: a capitalised word that does not open the question ("Peru", "Mona Lisa", "Hamlet").
-_NAME = re.compile(r"(?<=\s)[A-Z][\w'’-]*")
+# A name: a capitalised word that does not open the question ("Peru", "Mona Lisa", "Hamlet"),
+# other than "I" ("I'm", "I've").
+_NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w'’-]*")
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,7 @@ def test_a_short_question_naming_what_the_article_never_mentions_is_not_a_follow
     question = "What is the capital of Peru?"               # "capital" may be in the article
     terms = tokenize([question])[0]
     assert followup.names(question) == ["Peru"]
+    assert followup.names("So what should I do once I'm home?") == []
     assert not signals(question, terms, known_terms=1, unknown_name=True).dependent(S.followup_elliptic_terms)
     for leaning in ("What about Peru?", "Is Peru its capital?"):      # continues, or points back
         assert signals(leaning, tokenize([leaning])[0], known_terms=1, unknown_name=True).dependent(
