@@ -662,8 +662,9 @@ def _markdown(source: str, stem: str) -> Article:
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(source)
-    anchors = frozenset(_heading_anchor(_heading_text(tok)) for opening, tok in zip(tokens, tokens[1:])
-                        if opening.type == "heading_open")
+    headings = {i: _heading_text(tok) for i, (opening, tok) in enumerate(zip(tokens, tokens[1:]), 1)
+                if opening.type == "heading_open"}          # each heading's text, by its inline token
+    anchors = frozenset(_heading_anchor(text) for text in headings.values())
     title, trail = "", []            # trail: (level, heading text)
     paragraphs: list[str] = []
     context: list[str] = []
@@ -685,7 +686,7 @@ def _markdown(source: str, stem: str) -> Article:
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
         elif tok.type == "inline" and heading_level:
-            text = _heading_text(tok)
+            text = headings[i]
             if heading_level == 1 and not title and not paragraphs:
                 title = text
             else:

@@ -210,8 +210,10 @@ def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
     for raw in _raw_blocks(text):
         table = table_rows(raw, previous)      # a plain-text table: a paragraph per row (columns.py)
         if table and table[1]:
-            del out[previous_start:]           # its header block, now the rows' labels (read as a
-        previous, previous_start = raw, len(out)   # paragraph, or as a subheading over one)
+            # its header block, now the rows' labels, goes, whether it was read as a paragraph or
+            # as a subheading over one
+            del out[previous_start:]
+        previous, previous_start = raw, len(out)
         out.extend([(row, 0) for row in table[0]] if table else _ruled_blocks(raw))
     return _chapter_titles_joined(out)
 
