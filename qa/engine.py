@@ -155,11 +155,11 @@ class Document:
         if not history:
             return None, 0.0
         s = self._settings
-        lexical = self._index.lexical
-        known = int(np.count_nonzero(lexical.document_frequency(query.terms)))
-        name_terms = [t for terms in tokenize(followup.names(question)) for t in terms]
-        sig = followup.signals(question, query.terms, known, defined=bool(self._retriever.defining(query)),
-                               unknown_name=bool(name_terms) and not lexical.document_frequency(name_terms).all())
+        held = dict(zip(query.terms, self._index.lexical.document_frequency(query.terms) > 0))
+        named = [t for terms in tokenize(followup.names(question)) for t in terms]   # among query.terms
+        sig = followup.signals(question, query.terms, sum(held[t] for t in query.terms),
+                               defined=bool(self._retriever.defining(query)),
+                               unknown_name=not all(held.get(t, False) for t in named))
         weight = followup.weight(sig, s.followup_weight_terse, s.followup_weight_short, s.followup_weight_long,
                                  s.followup_elliptic_terms)
         if weight <= 0 or (sig.content_terms > 2 and self._decided(query)):
