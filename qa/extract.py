@@ -178,7 +178,7 @@ def _html(html: str, shown: str, stem: str) -> Article:
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     cleaned = clean_html(html)
-    markdown = trafilatura.extract(cleaned, output_format="markdown", include_formatting=True, include_tables=True,
+    markdown = trafilatura.extract(clean_html(html, bylines=True), output_format="markdown", include_formatting=True, include_tables=True,
                                    include_comments=False, include_images=False, favor_recall=True)
     if not markdown or not markdown.strip():
         raise ArticleError(f"{shown} has no readable main text.")
@@ -238,6 +238,10 @@ _APPARATUS = ("mw-editsection", "reference", "references", "reflist", "refbegin"
               "image-caption", "media-caption", "credit", "image-credit", "photo-credit", "byline-photo",
               "share", "social-share", "sharing", "boring", "menu", "section-toc", "mini-toc")
 _APPARATUS_TAGS = ("figcaption", "sup")
+# A news story's byline and its list of topic tags, which trafilatura kept as the story's first
+# paragraph (Salon: "Richard (R.J.) Eskow Topics: uber, libertarians, Sydney, Editor's Picks, …").
+# Dropped from the text only: the page's author metadata may come from the byline.
+_BYLINES = ("byline", "topics", "tags", "tags-links")
 # Sphinx marks every link "reference internal" or "reference external": a link is text, whatever
 # its class (Wikipedia's footnote markers are <sup class="reference">, dropped as <sup>).
 _LINK_CLASSES = frozenset({"reference"})
@@ -297,9 +301,11 @@ def author_without_addresses(author: str) -> str:
     return _ADDRESS.sub("", author).strip(" ,;|-")
 
 
-def clean_html(html: str) -> str:
+def clean_html(html: str, bylines: bool = False) -> str:
     """The page without its apparatus (_APPARATUS classes and ids, figure captions, superscripts),
-    its author metadata without addresses. On HTML that lxml cannot parse, the page as it was."""
+    its author metadata without addresses; with `bylines`, without its byline and topic tags
+    too (_BYLINES: for its text, not its metadata). On HTML that lxml cannot parse, the page as
+    it was."""
     import lxml.html
 
     try:
@@ -310,7 +316,7 @@ def clean_html(html: str) -> str:
         return html
     for section in root.iter("section", "div"):
         section_anchor(section)
-    names = set(_APPARATUS)
+    names = set(_APPARATUS) | (set(_BYLINES) if bylines else set())
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue

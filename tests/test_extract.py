@@ -321,6 +321,21 @@ def test_a_blogger_post_s_image_captions_are_not_paragraphs():
     assert len(article.paragraphs) == 2 and not any("hell" in p for p in article.paragraphs)
 
 
+def test_a_news_story_s_byline_and_topic_tags_are_not_its_first_paragraph_but_still_name_its_author():
+    # Salon's stories read "Richard (R.J.) Eskow Topics: uber, libertarians, Sydney, …" as their
+    # first paragraph; the page's only author metadata is that byline
+    story = ["Horror stories about the taxi service have been commonplace in recent months, it seems.",
+             "A number of experts have challenged the idea that the explosion of violence was terrorism."]
+    page = ("<html><head><title>The sharing economy is a lie</title></head><body><div class='articleInner'>"
+            "<h1>The sharing economy is a lie</h1><span class='byline'><a href='/writer/jane_roe/' rel='author'>"
+            "Jane Roe</a></span><p class='topics'>Topics: <a href='/topic/uber'>uber</a>, "
+            "<a href='/topic/sydney'>Sydney</a>, <a href='/topic/picks'>Editor's Picks</a></p>"
+            + "".join(f"<p>{p}</p>" for p in story) + "</div></body></html>")
+    article = extract("story.html", page.encode())
+    assert article.paragraphs == tuple(story)
+    assert article.details.author == "Jane Roe"
+
+
 GLOSSARY_PAGE = """<html><head><title>Monitoring terms</title></head><body><article><h1>Monitoring terms</h1>
 <p>Teams use the following terms when they talk about watching a running service in production.</p>
 <dl>
