@@ -45,6 +45,8 @@ _WORD = re.compile(r"[a-z0-9']+")
 # A name: a capitalised word that does not open the question ("Peru", "Mona Lisa", "Hamlet"),
 # other than "I" ("I'm", "I've").
 _NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w'’-]*")
+# A question that asks only who or what a name is: "Who is Rebecca Solnit?", "What's NASA?".
+_WHO_IS = re.compile(r"^(?i:who|what)(?:\s+(?i:is|was|are|were)|['’]s)((?:\s+\(?[A-Z][\w.'’()-]*)+)\s*\??$")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Signals:
     about_document: bool = False   # names the document itself ("Who wrote this article?")
     defined: bool = False          # asks what something is, and the article defines it (definition.py)
     unknown_name: bool = False     # names something the article never mentions
+    who_is: bool = False           # asks only who or what a name is ("Who is Rebecca Solnit?")
 
     def dependent(self, elliptic_terms: int = 1) -> bool:
         """Points back, continues, or says too little to stand alone (elliptic). An elliptic
@@ -65,8 +68,9 @@ class Signals:
         a term is that the article defines ("What is a hash function?" in a chat about Nettle:
         leaning on the chat, it cited "SHA1 is a hash function specified by NIST"), and one
         that names something the article never mentions unless it points back or continues
-        ("What about Lithuania?" does)."""
-        if (self.about_document or self.defined) and not self.continuation:
+        ("What about Lithuania?" does); so is one asking only who or what a name is ("Who is
+        Rebecca Solnit?": its two words are the name, not too little to stand alone)."""
+        if (self.about_document or self.defined or self.who_is) and not self.continuation:
             return False
         if self.pointer or self.continuation:
             return True
@@ -87,7 +91,8 @@ def signals(question: str, content_terms: list[str], known_terms: int = -1, defi
     pointer = next((w for w in words if w in POINTERS), None)
     return Signals(pointer=pointer, continuation=text.startswith(CONTINUATIONS),
                    content_terms=len(content_terms), known_terms=known_terms,
-                   about_document=bool(_ABOUT_DOCUMENT.search(text)), defined=defined, unknown_name=unknown_name)
+                   about_document=bool(_ABOUT_DOCUMENT.search(text)), defined=defined, unknown_name=unknown_name,
+                   who_is=bool(_WHO_IS.match(question.strip())))
 
 
 def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1) -> float:

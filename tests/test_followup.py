@@ -120,6 +120,22 @@ def test_mid_chat_a_question_naming_a_river_the_article_lacks_is_searched_alone(
     assert own.context_weight > 0 and own.context
 
 
+@pytest.mark.parametrize("question,alone", [("Who is Rebecca Solnit?", True), ("What's NASA?", True),
+                                            ("Who was Richard (R.J.) Eskow?", True), ("Who is he?", False),
+                                            ("Who is the mayor?", False), ("And who is Bev?", False),
+                                            ("Who scored for Rovers?", False)])
+def test_asking_only_who_or_what_a_name_is_does_not_lean_on_the_chat(question, alone):
+    # two content words made "Who is Rebecca Solnit?" elliptic: mid-chat in a saved Salon column
+    # it was searched with the three questions before it
+    assert signals(question, tokenize([question])[0], known_terms=2).dependent(S.followup_elliptic_terms) is not alone
+
+
+def test_mid_chat_asking_who_someone_in_the_article_is_is_searched_alone(city):
+    answer = city.ask("Who is Maria Keller?", history=["Which river runs through Lindau?"])
+    assert answer.context_weight == 0 and not answer.context
+    assert answer.citations[0].paragraph == 3
+
+
 def test_an_off_topic_question_mid_chat_is_declined_not_lifted_by_the_chat(city):
     history = ["Who founded the glassworks?", "When did she step down?"]
     answer = city.ask("What is the capital of Peru?", history=history)
