@@ -177,8 +177,9 @@ def _html(html: str, shown: str, stem: str) -> Article:
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    cleaned = clean_html(html)
-    markdown = trafilatura.extract(clean_html(html, bylines=True), output_format="markdown", include_formatting=True, include_tables=True,
+    cleaned = clean_html(html)                      # for the metadata: the byline may name the author
+    without_byline = clean_html(html, bylines=True)
+    markdown = trafilatura.extract(without_byline, output_format="markdown", include_formatting=True, include_tables=True,
                                    include_comments=False, include_images=False, favor_recall=True)
     if not markdown or not markdown.strip():
         raise ArticleError(f"{shown} has no readable main text.")
