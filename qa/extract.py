@@ -317,6 +317,7 @@ def clean_html(html: str, bylines: bool = False) -> str:
         return html
     for section in root.iter("section", "div"):
         section_anchor(section)
+    standfirst_as_paragraph(root)
     names = set(_APPARATUS) | (set(_BYLINES) if bylines else set())
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
@@ -382,6 +383,29 @@ def unwrap_layout_table(table) -> None:
         el.tag = "div"
         el.attrib.pop("colspan", None)
         el.attrib.pop("rowspan", None)
+
+
+_DESCRIPTIONS = frozenset({"description", "og:description", "twitter:description"})
+
+
+def standfirst_as_paragraph(root) -> None:
+    """A news page's standfirst, the summary under its title, is often an <h2> (Salon,
+    CityLab): read as a heading, it became the section every paragraph of the story was cited
+    under. A subheading that the page's own description meta tag repeats (whole, or cut short
+    by it) is that summary: it becomes a paragraph. The page's <h1> is its title, left be."""
+    def norm(text: str) -> str:
+        return " ".join(text.split()).casefold().rstrip(".…: ")
+
+    descriptions = {norm(meta.get("content") or "") for meta in root.iter("meta")
+                    if (meta.get("name") or meta.get("property") or "").casefold() in _DESCRIPTIONS}
+    descriptions.discard("")
+    if not descriptions:
+        return
+    for heading in root.iter("h2", "h3", "h4", "h5", "h6"):
+        text = norm(heading.text_content())
+        if text and any(d == text or (len(d) >= 40 and text.startswith(d)) or (len(text) >= 40 and d.startswith(text))
+                        for d in descriptions):
+            heading.tag = "p"
 
 
 def section_anchor(section) -> None:

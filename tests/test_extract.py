@@ -336,6 +336,23 @@ def test_a_news_story_s_byline_and_topic_tags_are_not_its_first_paragraph_but_st
     assert article.details.author == "Jane Roe"
 
 
+def test_a_standfirst_set_as_a_subheading_is_a_paragraph_not_the_section_of_every_paragraph():
+    # Salon and CityLab set the summary under the title as an <h2>; read as a heading, every
+    # citation of the story showed it as its section. The page's description tag repeats it (cut
+    # short here, as descriptions often are); a real subheading stays a heading.
+    standfirst = "Disruptive companies talk a good game about sharing. Uber is really just a company making riches"
+    story = ["Horror stories about the taxi service have been commonplace in recent months, it seems.",
+             "A number of experts have challenged the idea that the explosion of violence was terrorism.",
+             "The company raised its prices during the siege, and then it gave the money back."]
+    page = ("<html><head><title>The sharing economy is a lie</title>"
+            f"<meta name='description' content='{standfirst[:70]}'></head><body><article>"
+            f"<h1>The sharing economy is a lie</h1><h2>{standfirst}</h2><p>{story[0]}</p><p>{story[1]}</p>"
+            f"<h2>What happened in Sydney</h2><p>{story[2]}</p></article></body></html>")
+    article = extract("story.html", page.encode())
+    assert article.paragraphs == (standfirst, *story)
+    assert article.context == ("", "", "", "What happened in Sydney")
+
+
 GLOSSARY_PAGE = """<html><head><title>Monitoring terms</title></head><body><article><h1>Monitoring terms</h1>
 <p>Teams use the following terms when they talk about watching a running service in production.</p>
 <dl>
