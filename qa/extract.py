@@ -327,9 +327,17 @@ def clean_html(html: str, bylines: bool = False) -> str:
             classes -= _LINK_CLASSES
         if el.tag in _APPARATUS_TAGS or classes & names:
             el.drop_tree()
-    for meta in root.iter("meta"):
+    publisher = " ".join(meta.get("content") or "" for meta in root.iter("meta")
+                         if (meta.get("name") or "").casefold() == "copyright").casefold()
+    for meta in list(root.iter("meta")):
         if (meta.get("name") or "").casefold() == "author" and meta.get("content"):
-            meta.set("content", author_without_addresses(meta.get("content")))
+            author = author_without_addresses(meta.get("content"))
+            if author.casefold() in publisher:
+                # the publisher, not a writer (Wired: "Condé Nast", the page's copyright holder):
+                # without it, trafilatura reads the byline or the article:author tag instead
+                meta.drop_tree()
+            else:
+                meta.set("content", author)
     for link in list(root.iter("a")):
         if _PERMALINK.match(link.text_content()) and any(h.tag in _HEADINGS for h in link.iterancestors()):
             link.drop_tree()            # the heading read "Events#", "Installation¶"
@@ -647,7 +655,7 @@ def clean_paragraph(text: str) -> str:
 
 
 _TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_SEPARATORS = (" |", " -", " –", " —", " ::", " ·")
+_SEPARATORS = (" |", " -", " --", " –", " —", " ::", " ·")
 
 
 def _title_tag(html: str) -> str:
@@ -660,8 +668,14 @@ def _title_tag(html: str) -> str:
 
 
 def page_title(title: str, sitename: str | None, author: str | None) -> str:
-    """The page's title without what follows the headline: " | Site", " - Site", " — Author"."""
+    """The page's title without what follows the headline: " | Site", " - Site", " — Author";
+    nor the site's name before it ("LinkNaija | Nigeria's popular news platform: Nollywood …")."""
     title = normalise(title or "")
+    site = normalise(sitename or "")
+    rest = title[len(site):].lstrip()
+    if site and title.casefold().startswith(site.casefold()) and rest[:1] in ("|", ":", "-", "–", "—", "·") \
+            and len(rest[1:].split()) >= 3:
+        title = rest[1:].strip()
     extras = {normalise(x).casefold() for x in (sitename, author) if x}
     while True:
         head, sep, tail = max((title.rpartition(s + " ") for s in _SEPARATORS),

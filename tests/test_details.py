@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from qa.details import asked_about, author_of, line
+from qa.details import asked_about, author_of, details_of, line
 from qa.extract import extract
 
 PAGES = Path(__file__).parent / "data" / "extract" / "html"
@@ -61,6 +61,17 @@ def test_author_metadata_is_cleaned_of_bylines_editors_repeats_and_placeholders(
     assert author_of("Username") == ""
     assert author_of("V; Aug") == ""          # ninja's manual: its revision line "v1.11.1, Aug 2022", as trafilatura reads it
     assert author_of("Li Wei; May") == "Li Wei, May"
+
+
+def test_the_site_or_the_publisher_is_not_named_as_a_writer():
+    # CNN's author tag: "Dana A. Ford, … and Tom Watkins, CNN"; Wired's: "Condé Nast", the
+    # page's copyright holder, while its article:author tag names the writer
+    assert details_of("Dana A. Ford, Tom Watkins, CNN", site="CNN").author == "Dana A. Ford, Tom Watkins"
+    assert details_of("CNN Wire", site="FOX 13 News").author == "CNN Wire"
+    wired = PAGE.replace('content="Priya Natarajan"', 'content="Condé Nast"').replace(
+        "</head>", '<meta name="copyright" content="Copyright (c) Condé Nast 2023">'
+                   '<meta property="article:author" content="Tom Bennett"></head>')
+    assert extract("page.html", wired.encode()).details.author == "Tom Bennett"
 
 
 def test_a_saved_page_gives_its_author_date_and_site():
