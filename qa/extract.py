@@ -318,6 +318,8 @@ def clean_html(html: str, bylines: bool = False) -> str:
     for section in root.iter("section", "div"):
         section_anchor(section)
     standfirst_as_paragraph(root)
+    for heading in list(root.iter(*_HEADINGS - {"h1"})):
+        related_links(heading)
     names = set(_APPARATUS) | (set(_BYLINES) if bylines else set())
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
@@ -391,6 +393,28 @@ def unwrap_layout_table(table) -> None:
         el.tag = "div"
         el.attrib.pop("colspan", None)
         el.attrib.pop("rowspan", None)
+
+
+# The heading of a list of other stories: "More Must-Reads From TIME", "Related", "You may also like".
+_RELATED = re.compile(r"^(?:more\b.*\b(?:from|stories|must-reads?|news|articles|coverage|to read)\b|related(?: (?:stories|articles|"
+                      r"posts|content|coverage|reading|links))?$|recommended(?: for you| reading| stories)?$|"
+                      r"you (?:may|might) (?:also )?(?:like|enjoy)|most (?:popular|read|viewed|shared)\b|read (?:more|next|also)\b|"
+                      r"what to read next|top stories$|trending(?: now| stories)?$|don['’]?t miss\b|editors?['’]? picks$)",
+                      re.IGNORECASE)
+_LINK_ITEM_WORDS = 20     # an item of such a list is a headline, not a paragraph
+
+
+def related_links(heading) -> None:
+    """A list of other stories after a news story is not the story: TIME's "More Must-Reads From
+    TIME" gave eight headlines as its last paragraphs. A subheading named like that
+    (_RELATED), followed by a list of short items, goes with its list."""
+    if not _RELATED.match(" ".join(heading.text_content().split())):
+        return
+    listing = heading.getnext()
+    items = listing.findall(".//li") if listing is not None and listing.tag in ("ul", "ol") else []
+    if items and all(len(item.text_content().split()) <= _LINK_ITEM_WORDS for item in items):
+        listing.drop_tree()
+        heading.drop_tree()
 
 
 _DESCRIPTIONS = frozenset({"description", "og:description", "twitter:description"})

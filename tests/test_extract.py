@@ -353,6 +353,23 @@ def test_a_standfirst_set_as_a_subheading_is_a_paragraph_not_the_section_of_ever
     assert article.context == ("", "", "", "What happened in Sydney")
 
 
+def test_a_list_of_other_stories_after_the_story_is_not_part_of_it():
+    # TIME's pages end with "More Must-Reads From TIME", eight headlines that became the story's
+    # last paragraphs; a list under an ordinary subheading stays
+    story = ["James Hansen first warned Congress of the threat from climate change in 1988, in a hearing.",
+             "Scientists think that warming of that scale would cause irreversible damage to the climate."]
+    steps = ["Stop burning coal in power stations.", "Put a price on carbon emissions."]
+    others = [("The Struggle to Save Lives ", "Inside Gaza's Hospitals"), ("Is ", "Using the Snooze Button Bad for You?"),
+              ("The ", "Best Inventions of 2023")]     # as TIME writes them: half of each a link
+    page = ("<html><head><title>Hansen calls for geoengineering</title></head><body><article>"
+            "<h1>Hansen calls for geoengineering</h1>" + "".join(f"<p>{p}</p>" for p in story)
+            + "<h2>What he proposes</h2><ul>" + "".join(f"<li>{s}</li>" for s in steps) + "</ul>"
+            + "<h2>More Must-Reads From TIME</h2><ul>" + "".join(f"<li><span>{a}</span><a href='/{n}'>{b}</a></li>" for n, (a, b) in enumerate(others))
+            + "</ul></article></body></html>")
+    article = extract("story.html", page.encode())
+    assert article.paragraphs == (*story, *steps)
+
+
 GLOSSARY_PAGE = """<html><head><title>Monitoring terms</title></head><body><article><h1>Monitoring terms</h1>
 <p>Teams use the following terms when they talk about watching a running service in production.</p>
 <dl>
