@@ -261,10 +261,11 @@ _NODE_BAR = (rf"{_NODE_LINK}(?:, {_NODE_LINK}){{1,2}}\s*(?:\[contents\]|\[index\
              rf"|{_NODE_LINK}\s*(?:\[contents\]|\[index\]){{1,2}}")
 # Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
 # controls, comment counters, "continue reading" links, a copyright line, a tag list's label, a
-# link to an article's next page, a Texinfo node bar.
+# link to an article's next page, a Texinfo node bar; a news site's "© 2014 Cable News Network. … All
+# Rights Reserved."
 _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
-                        rf"|(?:skip )?advertisement|copyright ©.{{0,80}}|(?:// ?)?tags:?|next page: .{{1,60}}|{_NODE_BAR})$",
+                        rf"|(?:skip )?advertisement|copyright ©.{{0,80}}|(?:™\s*&\s*)?©.{{0,150}}\ball rights reserved\.?|(?:// ?)?tags:?|next page: .{{1,60}}|{_NODE_BAR})$",
                         re.IGNORECASE)
 # An XHTML page's opening declaration, "<?xml version="1.0" encoding="iso-8859-1"?>"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")

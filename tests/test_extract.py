@@ -426,7 +426,9 @@ def test_page_furniture_paragraphs_are_dropped_and_sentences_about_sharing_kept(
     furniture = ["Share on Twitter", "Share on Facebook", "1 of 5", "Close", "Fullscreen", "Previous", "Next",
                  "941 comments", "Loading Comments...", "Continue reading the main story", "Read more:",
                  "Copyright © 2015, Eklektix, Inc.", "Next page: Security>>", "// Tags", "Tags:",
-                 "Next: Reporting bugs, Previous: Time, Up: Time [Contents][Index]"]
+                 "Next: Reporting bugs, Previous: Time, Up: Time [Contents][Index]",
+                 "© 2014 Cable News Network. Turner Broadcasting System, Inc. All Rights Reserved.",
+                 "™ & © 2013 Cable News Network, Inc., a Time Warner Company. All rights reserved."]
     story = ["The harbour board will share the cost of the new sea wall with the county council.",
              "Work will close the quay to fishing boats for six weeks from the first of March.",
              "Next: the board meets the fishermen's association in April."]
