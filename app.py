@@ -16,6 +16,7 @@ from qa.export import chat_markdown, escape_answer, escape_markdown
 from qa.extract import MAX_BYTES, SUFFIXES
 from qa.feedback import FeedbackStore
 from qa.highlight import anchor, escape, first_words, highlight, reader_html, reader_window
+from qa.language import NOT_ENGLISH
 
 READER_MAX = 300            # paragraphs drawn at once in the reader pane
 CHAT_HEIGHT = 560           # px: the conversation pane before its CSS fits it to the window (STYLE)
@@ -338,6 +339,8 @@ def main() -> None:
     shown_details = byline(doc.details)         # "By … · site · date", from the file's metadata
     if shown_details:
         st.caption(escape_markdown(shown_details))
+    if not doc.english:
+        st.warning(NOT_ENGLISH, icon="🌐")
     left, right = st.columns([3, 2], gap="large")
     with left:
         # The conversation scrolls in its own pane with the question box under it, so the page

@@ -11,6 +11,7 @@ from pathlib import Path
 from .answer import note
 from .errors import QAError
 from .extract import MAX_BYTES
+from .language import NOT_ENGLISH
 from .records import Answer
 
 
@@ -318,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
             doc = _open(engine, args.article, progress)
         finally:
             progress.close()
+        if not doc.english:
+            print(f"note: {NOT_ENGLISH}", file=sys.stderr)
         if args.questions:
             for question, history in _read_questions(args.questions):
                 try:

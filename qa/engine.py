@@ -10,6 +10,7 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -21,6 +22,7 @@ from . import answerability
 from . import details as about
 from . import followup
 from . import index as indexing
+from . import language
 from .codebook import load_codebook
 from .embed import Embedder
 from .errors import ArticleError, QuestionError, StorageError
@@ -90,6 +92,12 @@ class Document:
         """Author, date and site, as the file's metadata gives them (details.py)."""
         return self._index.article.details
 
+    @cached_property
+    def english(self) -> bool:
+        """Is the article in English (language.py)? The models know English only: an answer
+        from an article in another language is never shown as a plain answer."""
+        return language.english_probability(self._index.article.paragraphs) >= self._settings.english_floor
+
     def ask(self, question: str, history: list[str] | None = None, top_k: int | None = None,
             ranker: Ranker | str = Ranker.HYBRID) -> Answer:
         """Answer from the article. `history`: earlier questions of the chat, oldest first; a
@@ -118,6 +126,8 @@ class Document:
             verdict = model.verdict(lifted)
             if verdict.level is answerability.Level.ANSWERED and model.level(own) is answerability.Level.DECLINED:
                 verdict = answerability.Verdict(lifted, answerability.Level.CLOSEST)
+        if verdict.level is answerability.Level.ANSWERED and not self.english:
+            verdict = answerability.Verdict(verdict.probability, answerability.Level.CLOSEST)
         answer = answering.compose(found.question, found.hits, self._index.article, self._index.sentences,
                                    self._settings, verdict, found.context_weight)
         return replace(answer, context=found.context.text if found.context is not None else "",

@@ -65,6 +65,8 @@ class Settings:
     evidence_late_weight: float = 1.0    # sentence evidence score = cosine + 1.0 * sentence MaxSim
     evidence_margin: float = 0.2   # runner-up sentences this close to the best are evidence too
     max_question_chars: Positive = 2000
+    english_floor: float = 0.01         # an article less likely English than this (py3langid) is not: its
+                                        # answers are hedged and the app says so (qa/language.py)
     # A question that leans on the chat: its scores + w x the previous question's, w by how much
     # it says itself (content words); a self-contained question is searched alone (followup.py).
     # Chosen on a grid over tests/data/conversations.json + conversations-extra.json (155

@@ -154,3 +154,14 @@ def test_a_title_with_markdown_is_shown_as_text(app):
     _sidebar_button(app, "Add the text").click().run()
     assert not app.exception
     assert app.title[0].value == escape_markdown(title) == r"\*\*Harbour\*\* \$x^2\$ \[notes\]\(javascript:alert\(1\)\)"
+
+
+def test_an_article_not_in_english_is_said_to_be_so(app):
+    french = ("Le pont de Valmont a été construit en 1872 par la compagnie des chemins de fer de l'Est.\n\n"
+              "Pendant la guerre, le pont fut détruit par les troupes qui se retiraient, puis reconstruit en 1921.")
+    assert not any("not seem to be in English" in w.value for w in app.warning)      # the bundled article is
+    app.sidebar.text_input(key="paste_title").set_value("Le pont")
+    app.sidebar.text_area(key="paste_text").set_value(french)
+    _sidebar_button(app, "Add the text").click().run()
+    assert not app.exception
+    assert any("not seem to be in English" in w.value for w in app.warning)
