@@ -680,7 +680,7 @@ def clean_paragraph(text: str) -> str:
 
 
 _TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_SEPARATORS = (" |", " -", " --", " –", " —", " ::", " ·")
+_SEPARATORS = (" |", " -", " --", " –", " —", " ::", " ·", " »")
 
 
 def _title_tag(html: str) -> str:

@@ -617,6 +617,8 @@ PRINTED_BOOK = ("<html><head><title>The Harbour Handbook</title></head><body>"
 # site's name and motto
 HEADLESS = NEWS_PAGE.replace("<h1>Storm floods harbour town</h1>", "")      # their <h1> holds more than the headline
 DASHED_SITE = HEADLESS.replace("</head>", '<meta property="og:title" content="Storm floods harbour town -- Kelmouth Gazette"></head>')
+BREADCRUMB = HEADLESS.replace("</head>", '<meta property="og:title" content="Storm floods harbour town » Local » '
+                                          'Noticias » Kelmouth Gazette"></head>')     # a Mallorcan paper's
 SITE_FIRST = (HEADLESS.replace('content="Kelmouth Gazette"', 'content="Kelmouth Gazette | News of the coast"')
               .replace("</head>", '<meta property="og:title" content="Kelmouth Gazette | News of the coast: '
                                   'Storm floods harbour town"></head>'))
@@ -626,9 +628,11 @@ SITE_FIRST = (HEADLESS.replace('content="Kelmouth Gazette"', 'content="Kelmouth 
     (NEWS_PAGE, "Storm floods harbour town", "Two trawlers sank"),              # no site name or byline
     (DASHED_SITE, "Storm floods harbour town", "Two trawlers sank"),
     (SITE_FIRST, "Storm floods harbour town", "Two trawlers sank"),
+    (BREADCRUMB, "Storm floods harbour town", "Two trawlers sank"),
     (BOOK_PAGE, "What is Ownership?", "Every boat moored"),                    # the chapter, not the book
     (PRINTED_BOOK, "The Harbour Handbook", "Every boat moored"),               # not a heading outside the text
-], ids=["news-site-name", "site-after-two-dashes", "site-name-first", "book-chapter", "heading-outside-the-text"])
+], ids=["news-site-name", "site-after-two-dashes", "site-name-first", "breadcrumb", "book-chapter",
+        "heading-outside-the-text"])
 def test_an_html_page_s_title_is_its_headline(page, title, first):
     article = extract("page.html", page.encode())
     assert article.title == title
