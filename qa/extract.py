@@ -262,10 +262,11 @@ _NODE_BAR = (rf"{_NODE_LINK}(?:, {_NODE_LINK}){{1,2}}\s*(?:\[contents\]|\[index\
 # Page furniture that trafilatura lets through as a paragraph of its own: share buttons, gallery
 # controls, comment counters, "continue reading" links, a copyright line, a tag list's label, a
 # link to an article's next page, a Texinfo node bar; a news site's "© 2014 Cable News Network. … All
-# Rights Reserved."
+# Rights Reserved."; a link to another story set in the text ("Read more: Inside a Controversial
+# Startup's Risky Attempt to Control Our Climate", TIME; "Related: …", CNN): a headline, no sentence.
 _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
-                        rf"|(?:skip )?advertisement|copyright ©.{{0,80}}|(?:™\s*&\s*)?©.{{0,150}}\ball rights reserved\.?|(?:// ?)?tags:?|next page: .{{1,60}}|{_NODE_BAR})$",
+                        rf"|(?:skip )?advertisement|(?:read more|read next|also read|read also|related|see also)\s*:\s*[^.!]{{1,150}}\??|copyright ©.{{0,80}}|(?:™\s*&\s*)?©.{{0,150}}\ball rights reserved\.?|(?:// ?)?tags:?|next page: .{{1,60}}|{_NODE_BAR})$",
                         re.IGNORECASE)
 # An XHTML page's opening declaration, "<?xml version="1.0" encoding="iso-8859-1"?>"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")

@@ -428,10 +428,13 @@ def test_page_furniture_paragraphs_are_dropped_and_sentences_about_sharing_kept(
                  "Copyright © 2015, Eklektix, Inc.", "Next page: Security>>", "// Tags", "Tags:",
                  "Next: Reporting bugs, Previous: Time, Up: Time [Contents][Index]",
                  "© 2014 Cable News Network. Turner Broadcasting System, Inc. All Rights Reserved.",
-                 "™ & © 2013 Cable News Network, Inc., a Time Warner Company. All rights reserved."]
+                 "™ & © 2013 Cable News Network, Inc., a Time Warner Company. All rights reserved.",
+                 "Read more: Inside a Controversial Startup's Risky Attempt to Control Our Climate",
+                 "Related: Is the sea wall too low?"]
     story = ["The harbour board will share the cost of the new sea wall with the county council.",
              "Work will close the quay to fishing boats for six weeks from the first of March.",
-             "Next: the board meets the fishermen's association in April."]
+             "Next: the board meets the fishermen's association in April.",
+             "Related: the fishermen want the quay open on Sundays."]
     page = ("<html><head><title>Sea wall</title></head><body><article><h1>Sea wall</h1>"
             + "".join(f"<p>{p}</p>" for p in story[:1] + furniture + story[1:]) + "</article></body></html>")
     assert extract("wall.html", page.encode()).paragraphs == tuple(story)
