@@ -266,7 +266,9 @@ _NODE_BAR = (rf"{_NODE_LINK}(?:, {_NODE_LINK}){{1,2}}\s*(?:\[contents\]|\[index\
 # Startup's Risky Attempt to Control Our Climate", TIME; "Related: …", CNN): a headline, no sentence.
 _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen|thumbnails|previous|next|\d+ of \d+|[\d,.]+k? comments?"
                         r"|loading comments(?:\.\.\.|…)?|continue reading(?: the main story)?|read more:?"
-                        rf"|(?:skip )?advertisement|(?:read more|read next|also read|read also|related|see also)\s*:\s*[^.!]{{1,150}}\??|copyright ©.{{0,80}}|(?:™\s*&\s*)?©.{{0,150}}\ball rights reserved\.?|(?:// ?)?tags:?|next page: .{{1,60}}|{_NODE_BAR})$",
+                        r"|(?:skip )?advertisement|(?:read more|read next|also read|read also|related|see also)\s*:\s*[^.!]{1,150}\??"
+                        r"|copyright ©.{0,80}|(?:™\s*&\s*)?©.{0,150}\ball rights reserved\.?"
+                        rf"|(?:// ?)?tags:?|next page: .{{1,60}}|{_NODE_BAR})$",
                         re.IGNORECASE)
 # An XHTML page's opening declaration, "<?xml version="1.0" encoding="iso-8859-1"?>"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -277,6 +279,7 @@ _ADDRESS = re.compile(r"[(<\[]?\s*(?:(?:https?://|www\.)\S+?|[\w.+-]+@[\w-]+(?:\
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").
 _PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SUBHEADINGS = _HEADINGS - {"h1"}         # a page's <h1> is its title
 _SECTION_NAMES = frozenset({"abstract", "contents", "table of contents", "introduction", "overview", "preface",
                             "foreword", "summary"})
 _END_SECTIONS = frozenset("references notes see also external links further reading bibliography sources citations "
@@ -320,7 +323,7 @@ def clean_html(html: str, bylines: bool = False) -> str:
     for section in root.iter("section", "div"):
         section_anchor(section)
     standfirst_as_paragraph(root)
-    for heading in list(root.iter(*_HEADINGS - {"h1"})):
+    for heading in list(root.iter(*_SUBHEADINGS)):
         related_links(heading)
     names = set(_APPARATUS) | (set(_BYLINES) if bylines else set())
     for el in list(root.iter()):
@@ -435,7 +438,7 @@ def standfirst_as_paragraph(root) -> None:
     descriptions.discard("")
     if not descriptions:
         return
-    for heading in root.iter("h2", "h3", "h4", "h5", "h6"):
+    for heading in root.iter(*_SUBHEADINGS):
         text = norm(heading.text_content())
         if text and any(d == text or (len(d) >= 40 and text.startswith(d)) or (len(text) >= 40 and d.startswith(text))
                         for d in descriptions):
