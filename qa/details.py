@@ -67,8 +67,9 @@ def date_of(raw: str | None) -> str:
 def details_of(author: str | None = None, published: str | None = None, site: str | None = None) -> Details:
     place = " ".join(str(site or "").split())
     name = author_of(author)
-    writers = [n for n in name.split(", ") if n.casefold() != place.casefold()]
-    if writers and len(writers) < len(name.split(", ")):
+    names = name.split(", ")
+    writers = [n for n in names if n.casefold() != place.casefold()]
+    if writers and len(writers) < len(names):
         name = ", ".join(writers)        # "Dana A. Ford, Tom Watkins, CNN" on CNN: the site is no writer
     return Details(author=name, published=date_of(published),
                    site="" if place.casefold() == name.casefold() else place)

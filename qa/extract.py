@@ -685,6 +685,8 @@ def clean_paragraph(text: str) -> str:
 
 _TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _SEPARATORS = (" |", " -", " --", " –", " —", " ::", " ·", " »")
+# What may follow a site's name before the headline: a separator's first sign, or a colon.
+_SITE_FIRST_MARKS = frozenset(s.strip()[0] for s in _SEPARATORS) | {":"}
 
 
 def _title_tag(html: str) -> str:
@@ -702,7 +704,7 @@ def page_title(title: str, sitename: str | None, author: str | None) -> str:
     title = normalise(title or "")
     site = normalise(sitename or "")
     rest = title[len(site):].lstrip()
-    if site and title.casefold().startswith(site.casefold()) and rest[:1] in ("|", ":", "-", "–", "—", "·") \
+    if site and title.casefold().startswith(site.casefold()) and rest[:1] in _SITE_FIRST_MARKS \
             and len(rest[1:].split()) >= 3:
         title = rest[1:].strip()
     extras = {normalise(x).casefold() for x in (sitename, author) if x}
