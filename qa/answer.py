@@ -4,7 +4,7 @@ they may not answer exactly, or a plain statement that the article does not cove
 from __future__ import annotations
 
 from .answerability import Level, Verdict
-from .records import Answer, Article, Citation, Hit
+from .records import Answer, Article, Byline, Citation, Hit
 from .settings import Settings
 
 ABSTAIN_TEXT = ("The article does not seem to cover this. "
@@ -13,7 +13,8 @@ HEDGE_TEXT = "The closest passage, which may not answer this exactly:"
 _SECOND_SOURCE_MARGIN = 0.04
 # What an answer that did not come from retrieval says it came from (Answer.source).
 SOURCE_NOTES = {"metadata": "From the article's metadata, not from a paragraph",
-                "opening": "The article's opening paragraph, as its overview"}
+                "opening": "The article's opening paragraph, as its overview",
+                "byline": "The byline at the top of the article, where its metadata names nobody"}
 _OVERVIEW_WORDS = 40      # the opening's first sentences, up to about this many words
 _LEAD_WORDS = 12          # a first paragraph shorter than this (a dateline, a kicker) is not the lead
 
@@ -79,6 +80,18 @@ def from_metadata(question: str, text: str) -> Answer:
     """An answer the article's metadata gives (details.reply): no paragraph cited."""
     return Answer(question=question, text=text, abstained=False, probability=1.0, level=Level.ANSWERED.value,
                   source="metadata")
+
+
+def from_byline(question: str, article: Article, byline: Byline, top_k: int) -> Answer:
+    """"Who wrote this?" where the file's metadata names nobody but its text does at the top
+    ("Author: A. M. Kuchling", details.byline): those paragraphs, the first top_k cited.
+    Searched, such a question had been declined on its right paragraph, or answered from
+    another."""
+    last = min(byline.last, byline.first + top_k - 1)
+    cited = [Citation(paragraph=k + 1, text=article.paragraphs[k], score=1.0, evidence=[article.paragraphs[k]],
+                      section=article.context_of(k)) for k in range(byline.first, last + 1)]
+    return Answer(question=question, text=f"{byline.names} [¶{byline.first + 1}]", abstained=False,
+                  citations=cited, probability=1.0, level=Level.ANSWERED.value, source="byline")
 
 
 def overview(question: str, article: Article, sentences: list[list[str]]) -> Answer:

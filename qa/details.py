@@ -21,7 +21,7 @@ import datetime as dt
 import re
 
 from .followup import DOCUMENT_NOUNS
-from .records import Details
+from .records import Byline, Details
 
 # Names that metadata puts where an author should be, which name nobody.
 _PLACEHOLDERS = frozenset({"username", "user", "admin", "administrator", "staff", "editor", "editors", "unknown",
@@ -38,6 +38,58 @@ _WORD_OF_LETTERS = re.compile(r"[^\W\d_]{2,}")    # a name has a word of two let
 _MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec january february march april june july august "
                     "september october november december".split())
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+# An address given with a name: "Bradley M. Kuhn (http://ebb.org/bkuhn/)" in a page's author
+# metadata, which trafilatura reads as the authors "Bradley M Kuhn http; Ebb Org; Bkuhn"
+_ADDRESS = re.compile(r"[(<\[]?\s*(?:(?:https?://|www\.)\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*[)>\]]?(?=[\s,;|]|$)")
+# ... or spelled out against spam: "Vinay Sajip <vinay_sajip at red-dove dot com>"
+_SPELLED_ADDRESS = re.compile(r"\s*<[^<>]*>|\s*\([^()]*(?:@|\bat\b|https?:|www\.)[^()]*\)")
+# A byline set as a paragraph at the top of the text, where a file's metadata names nobody:
+# docutils' and Sphinx's field list ("Author: A. M. Kuchling", Python's HOWTOs), gtk-doc's
+# "Author(s): Daniel Veillard", a pasted story's "By Jane Smith".
+_BYLINE = re.compile(r"^(?:(?:authors?|author\(s\))\s*:|(?P<by>(?:written\s+)?by))\s+(?P<names>.+)$", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*,?|and|&|de|van|von|der|den|la|le|du|da|di|del|al|bin)$")
+BYLINE_REACH = 5          # paragraphs from the top where a byline may stand
+_BYLINE_CHARS = 200
+_MORE_AUTHORS = 12        # names listed one per paragraph after "Authors:", at most
+
+
+def author_without_addresses(author: str) -> str:
+    """An author's name(s) without the web or mail addresses given with them."""
+    return _ADDRESS.sub("", _SPELLED_ADDRESS.sub("", author)).strip(" ,;|-")
+
+
+def _name_line(text: str, limit: int = 8) -> bool:
+    words = text.split()
+    return 0 < len(words) <= limit and all(_NAME_WORD.match(w) for w in words) and text[0].isupper()
+
+
+def byline(paragraphs: tuple[str, ...] | list[str]) -> Byline | None:
+    """The author a paragraph near the top names, when one there is only that: "Author: Vinay
+    Sajip <vinay_sajip at red-dove dot com>", "By Jane Smith" (after "By", only names: "By
+    Monday the river had risen." is no byline; "Author" wants its colon). Names listed one per paragraph after
+    "Authors:", each with its address (Sphinx's field list as Debian's Python policy sets it),
+    are read with it."""
+    for i, paragraph in enumerate(paragraphs[:BYLINE_REACH]):
+        match = _BYLINE.match(paragraph.strip()) if len(paragraph) <= _BYLINE_CHARS else None
+        if not match:
+            continue
+        bare = author_without_addresses(match.group("names"))
+        if match.group("by") and not _name_line(bare):
+            continue
+        names = [bare]
+        last = i
+        for more in paragraphs[i + 1:i + 1 + _MORE_AUTHORS]:
+            name = author_without_addresses(more)
+            if name == more.strip() or not _name_line(name, 5):
+                break                       # a name with its address, as the first one was given
+            names.append(name)
+            last += 1
+        found = author_of(";".join(names).replace(" and ", ";").replace(" & ", ";"))
+        if found:
+            return Byline(i, last, found)
+    return None
 
 
 def author_of(raw: str | None) -> str:

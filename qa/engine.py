@@ -30,7 +30,7 @@ from .extract import check_article, check_size, display_name, extract, read_file
 from .ingest import SENTENCES, article_from_text, normalise
 from .library import Entry, Library, valid_id
 from .recent import Recent
-from .records import Answer, Article, Details, Hit
+from .records import Answer, Article, Byline, Details, Hit
 from .lexical import TOKENIZER, tokenize
 from .retrieve import Query, Ranker, Ranking, Retriever, ranker_of, token_weights
 from .settings import DEFAULT_ARTICLE, Settings
@@ -93,6 +93,11 @@ class Document:
         return self._index.article.details
 
     @cached_property
+    def byline(self) -> Byline | None:
+        """The author named at the top of the text ("Author: A. M. Kuchling"), if any (details.py)."""
+        return about.byline(self._index.article.paragraphs)
+
+    @cached_property
     def english(self) -> bool:
         """Is the article in English (language.py)? The models know English only: an answer
         from an article in another language is never shown as a plain answer."""
@@ -104,8 +109,9 @@ class Document:
         question that leans on them is searched together with them (see followup.py). The
         answer carries the calibrated probability that the article answers, and its level.
         A question for the article's author, date or site that the file's details give is
-        answered from them, with no paragraph cited; one asking what the article is about, by
-        its opening paragraph (details.py)."""
+        answered from them, with no paragraph cited (for its author, failing those, by a byline at
+        the top of the text, cited); one asking what the article is about, by its opening
+        paragraph (details.py)."""
         question = self._check(question)
         kind = about.asked_about(question, in_chat=bool(history))
         if kind == "topic":                       # "What is this article about?": its opening
@@ -113,6 +119,9 @@ class Document:
         told = about.reply(self.details, kind)
         if told is not None:
             return answering.from_metadata(question, told)
+        if kind == "author" and self.byline is not None:   # the metadata names nobody; the text does
+            return answering.from_byline(question, self._index.article, self.byline,
+                                        max(1, top_k or self._settings.top_k))
         found = self._examine(question, history, top_k, ranker)
         model = self._model()
         own = model.probability(found.features)

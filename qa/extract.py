@@ -14,7 +14,7 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from .columns import labelled_row
-from .details import details_of
+from .details import author_without_addresses, details_of
 from .errors import ArticleError
 from .ingest import (JOINED_LIST_CHARS, article_from_document_text, decode, join_list_item, normalise, section_name,
                      under_heading)
@@ -272,9 +272,6 @@ _FURNITURE = re.compile(r"^(?:share (?:on|via|to) [\w .+]{1,20}|close|fullscreen
                         re.IGNORECASE)
 # An XHTML page's opening declaration, "<?xml version="1.0" encoding="iso-8859-1"?>"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# An address in a page's author metadata: "Bradley M. Kuhn (http://ebb.org/bkuhn/)", which
-# trafilatura reads as the authors "Bradley M Kuhn http; Ebb Org; Bkuhn"
-_ADDRESS = re.compile(r"[(<\[]?\s*(?:(?:https?://|www\.)\S+?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*[)>\]]?(?=[\s,;|]|$)")
 # What a documentation page puts in a heading as a link to it or to its source (Node.js "#" and
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").
 _PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
@@ -300,11 +297,6 @@ def _fences_after_text(markdown: str) -> str:
             return f"{text} `{' '.join(code.split())}` "
         return f"{text}\n{fence}\n{code}\n{fence}\n"
     return _FENCE_AFTER_TEXT.sub(mend, markdown)
-
-
-def author_without_addresses(author: str) -> str:
-    """A page's author metadata without the web or mail addresses given with the name."""
-    return _ADDRESS.sub("", author).strip(" ,;|-")
 
 
 def clean_html(html: str, bylines: bool = False) -> str:

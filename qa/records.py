@@ -24,6 +24,16 @@ class Details:
 
 
 @dataclass(frozen=True)
+class Byline:
+    """The author named at the top of the text ("Author: A. M. Kuchling"): paragraphs
+    first..last (0-based; a list of authors may run over several) and the names they give."""
+
+    first: int
+    last: int
+    names: str
+
+
+@dataclass(frozen=True)
 class Article:
     """An article as shown to the user: a title and its body paragraphs (¶1 is paragraphs[0]).
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from qa.details import asked_about, author_of, details_of, line
+from qa.details import asked_about, author_of, byline, details_of, line
+from qa.records import Byline
 from qa.extract import extract
 
 PAGES = Path(__file__).parent / "data" / "extract" / "html"
@@ -122,6 +123,41 @@ def test_without_metadata_a_question_about_the_author_is_searched_in_the_text(fr
                                    b"Larchester's night buses will run again from April, the council said.")
     answer = doc.ask("Who wrote this article?")
     assert not answer.from_metadata and answer.citations[0].paragraph == 1
+
+
+@pytest.mark.parametrize("paragraphs, found", [
+    # Sphinx's field list (Python's HOWTOs), its address spelled out against spam
+    (["Author: Tomasz Weir <tomasz_weir at example dot org>", "Release: 0.3", "Queues hold work."],
+     Byline(0, 0, "Tomasz Weir")),
+    (["Author(s): Ada Brennan and Joe Ikeda", "Queues hold work."], Byline(0, 0, "Ada Brennan, Joe Ikeda")),
+    # one author per paragraph after "Authors:", each with an address (Debian's Python policy)
+    (["This document describes the policy.", "Authors: Ada Brennan <ada@example.org>", "Joe Ikeda <joe@example.org>",
+      "Lena Sato (https://example.org/lena)", "Queues hold work."], Byline(1, 3, "Ada Brennan, Joe Ikeda, Lena Sato")),
+    (["By Jane Smith", "The river rose overnight."], Byline(0, 0, "Jane Smith")),
+    (["By Monday the river had risen.", "It fell again."], None),      # a sentence, not a byline
+    (["Written by Priya Natarajan for the Echo.", "Night buses return."], None),
+    (["Authors are paid by the word.", "x"], None),                   # no colon: a sentence about authors
+    (["One.", "Two.", "Three.", "Four.", "Five.", "Author: Jane Smith"], None),   # too far down to be the byline
+])
+def test_a_byline_at_the_top_of_the_text_names_its_authors(paragraphs, found):
+    assert byline(paragraphs) == found
+
+
+def test_who_wrote_this_is_answered_by_the_byline_at_the_top_when_the_metadata_names_nobody(fresh_engine):
+    # Python's Logging HOWTO: "Who wrote this document?" was hedged at 0.45 on the byline, and on
+    # Debian's Python policy answered at 0.97 from "Source of this document is policy/ in git …"
+    page = ("<html><head><title>Queue HOWTO</title></head><body><div class='body'><h1>Queue HOWTO</h1>"
+            "<dl class='field-list simple'><dt>Author<span class='colon'>:</span></dt>"
+            "<dd><p>Tomasz Weir &lt;tomasz_weir at example dot org&gt;</p></dd></dl>"
+            "<p>A queue holds work until a worker is free to take it. This document explains how the "
+            "library's queues are used, and who should use which kind.</p>"
+            "<p>Source of this document is the docs folder of the project's repository.</p></div></body></html>")
+    doc = fresh_engine.open_upload("queue.html", page.encode())
+    assert not doc.details.author
+    answer = doc.ask("Who wrote this document?")
+    assert answer.text == "Tomasz Weir [¶1]" and answer.level == "answered" and answer.to_dict()["source"] == "byline"
+    assert [c.paragraph for c in answer.citations] == [1] and answer.citations[0].evidence == [doc.paragraphs[0]]
+    assert doc.ask("Who uses the queues?").source == "passages"      # anything else is searched
 
 
 def test_what_is_this_article_about_is_answered_by_its_opening_paragraph_past_a_dateline(fresh_engine):
