@@ -216,13 +216,20 @@ def _html(html: str, shown: str, stem: str) -> Article:
                    details=details_of(getattr(meta, "author", None), _published(cleaned), sitename))
 
 
+# Code samples, which htmldate's quick search reads for timestamps too: Python's Logging HOWTO
+# was dated 12 December 2010 by its example output "2010-12-12 11:41:42,612 is when this event
+# was logged.", four Node.js API pages by dates in their examples.
+_CODE_ELEMENTS = re.compile(r"<(pre|code|samp|kbd|textarea)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
 def _published(html: str) -> str | None:
     """The page's date from its markup only (htmldate without its extensive search, which
-    guesses from dates in the text: the Google SRE book got "2017-01-01", its copyright year)."""
+    guesses from dates in the text: the Google SRE book got "2017-01-01", its copyright year),
+    and never from its code samples."""
     from htmldate import find_date
 
     try:
-        return find_date(html, extensive_search=False, original_date=True)
+        return find_date(_CODE_ELEMENTS.sub("", html), extensive_search=False, original_date=True)
     except Exception:           # htmldate is best effort: a page it cannot read has no date
         return None
 

@@ -93,6 +93,17 @@ def test_a_page_s_author_metadata_is_read_without_the_addresses_given_with_the_n
     assert extract("page.html", html.encode()).details.author == author
 
 
+def test_a_timestamp_in_a_code_sample_is_not_the_page_s_date():
+    # Python's Logging HOWTO was shown as published "12 December 2010", the time in its example output
+    sample = ("<html><head><title>Logging HOWTO</title></head><body><h1>Logging HOWTO</h1>"
+              "<p>To display the date and time of an event, place asctime in your format string:</p>"
+              "<pre>2010-12-12 11:41:42,612 is when this event was logged.</pre>"
+              "<p>The default format for date and time display is like ISO8601 or RFC 3339.</p></body></html>")
+    assert extract("howto.html", sample.encode()).details.published == ""
+    dated = sample.replace("</head>", '<meta property="article:published_time" content="2024-03-05T08:00:00Z"></head>')
+    assert extract("howto.html", dated.encode()).details.published == "2024-03-05"
+
+
 def test_a_pdf_gives_its_author_but_not_its_creation_date_as_a_publication_date():
     pdf = FPDF()
     pdf.set_author("Jane Keeper")
