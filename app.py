@@ -10,7 +10,7 @@ from qa import Answer, Document, Engine, QAError, Settings
 from qa import chat
 from qa.chat import Turn
 from qa.answer import note as source_note
-from qa.details import line as byline
+from qa.details import line as details_line
 from qa.engine import DEFAULT_ID
 from qa.export import chat_markdown, escape_answer, escape_markdown
 from qa.extract import MAX_BYTES, SUFFIXES
@@ -336,7 +336,7 @@ def main() -> None:
     with st.sidebar:
         export_slot = render_settings(engine, doc)
     st.title(escape_markdown(doc.title or "Untitled article"), anchor=False)   # a title is text, not Markdown
-    shown_details = byline(doc.details)         # "By … · site · date", from the file's metadata
+    shown_details = details_line(doc.details, doc.byline)   # "By … · site · date": the file's metadata, its byline
     if shown_details:
         st.caption(escape_markdown(shown_details))
     if not doc.english:

@@ -133,9 +133,11 @@ def shown_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def line(details: Details) -> str:
-    """One line for under the title: "By Dan Goodin · Ars Technica · 16 April 2015"."""
-    parts = [f"By {details.author}" if details.author else "", details.site,
+def line(details: Details, byline: Byline | None = None) -> str:
+    """One line for under the title: "By Dan Goodin · Ars Technica · 16 April 2015"; the
+    author from the text's byline where the metadata names nobody."""
+    author = details.author or (byline.names if byline else "")
+    parts = [f"By {author}" if author else "", details.site,
              shown_date(details.published) if details.published else ""]
     return " · ".join(p for p in parts if p)
 

@@ -164,7 +164,7 @@ def test_who_wrote_this_is_answered_by_the_byline_at_the_top_when_the_metadata_n
             "library's queues are used, and who should use which kind.</p>"
             "<p>Source of this document is the docs folder of the project's repository.</p></div></body></html>")
     doc = fresh_engine.open_upload("queue.html", page.encode())
-    assert not doc.details.author
+    assert not doc.details.author and line(doc.details, doc.byline) == "By Tomasz Weir"   # under the title
     answer = doc.ask("Who wrote this document?")
     assert answer.text == "Tomasz Weir [¶1]" and answer.level == "answered" and answer.to_dict()["source"] == "byline"
     assert [c.paragraph for c in answer.citations] == [1] and answer.citations[0].evidence == [doc.paragraphs[0]]
