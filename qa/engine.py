@@ -137,10 +137,18 @@ class Document:
                 verdict = answerability.Verdict(lifted, answerability.Level.CLOSEST)
         if verdict.level is answerability.Level.ANSWERED and not self.english:
             verdict = answerability.Verdict(verdict.probability, answerability.Level.CLOSEST)
+        if kind == "author" and verdict.level is answerability.Level.DECLINED and self._names_a_writer(found.hits):
+            verdict = answerability.Verdict(verdict.probability, answerability.Level.CLOSEST)
         answer = answering.compose(found.question, found.hits, self._index.article, self._index.sentences,
                                    self._settings, verdict, found.context_weight)
         return replace(answer, context=found.context.text if found.context is not None else "",
                        context_weight=found.context_weight)
+
+    def _names_a_writer(self, hits: list[Hit]) -> bool:
+        """Does the first hit's best sentence say who wrote something (details.names_a_writer)?"""
+        if not hits or not hits[0].sentence_order:
+            return False
+        return about.names_a_writer(self._index.sentences[hits[0].index][hits[0].sentence_order[0]])
 
     def examine(self, question: str, history: list[str] | None = None, top_k: int | None = None,
                 ranker: Ranker | str = Ranker.HYBRID) -> Examined:

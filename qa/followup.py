@@ -39,7 +39,7 @@ CONTINUATIONS = ("and ", "also ", "what about ", "how about ", "what else", "and
 # about the document itself, not the last answer.
 DOCUMENT_NOUNS = frozenset("article book page chapter paper document text post story essay guide report manual blog "
                            "website site piece file pdf faq tutorial readme handbook spec specification "
-                           "documentation transcript newsletter".split())
+                           "documentation transcript newsletter howto".split())
 _ABOUT_DOCUMENT = re.compile(rf"\bthis (?:{'|'.join(sorted(DOCUMENT_NOUNS))})\b")
 _WORD = re.compile(r"[a-z0-9']+")
 # A name: a capitalised word that does not open the question ("Peru", "Mona Lisa", "Hamlet"),

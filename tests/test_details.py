@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from qa.details import asked_about, author_of, byline, details_of, line
+from qa.details import asked_about, author_of, byline, details_of, line, names_a_writer
 from qa.records import Byline
 from qa.extract import extract
 
@@ -43,6 +43,7 @@ home through the park every night since then.</p>
     ("What is this article about?", False, "topic"),
     ("What is this FAQ about?", False, "topic"),          # what people call a manual's parts
     ("Who wrote this tutorial?", True, "author"),
+    ("Who wrote this HOWTO?", True, "author"),            # Python's HOWTOs call themselves so
     ("Give me a summary", True, "topic"),
     ("What are the key points?", False, "topic"),
     ("What is the point of the tax?", False, None),
@@ -134,6 +135,21 @@ def test_without_metadata_a_question_about_the_author_is_searched_in_the_text(fr
                                    b"Larchester's night buses will run again from April, the council said.")
     answer = doc.ask("Who wrote this article?")
     assert not answer.from_metadata and answer.citations[0].paragraph == 1
+    # the model declined it (0.18) on that very sentence: a sentence naming a writer is shown, hedged
+    assert answer.level == "closest" and "Written by Priya Natarajan" in answer.text
+
+
+@pytest.mark.parametrize("sentence, says", [
+    ("The initial draft of this document was written by Andrew Kuchling.", True),   # Python's Unicode HOWTO
+    ("Written by Priya Natarajan for the Echo.", True),
+    ("Its author is Jane Smith.", True),
+    ("Jane Smith wrote the first version in 2019.", True),
+    ("The letter was written by hand.", False),
+    ("He wrote to the council twice.", False),
+    ("Authors are paid by the word.", False),
+])
+def test_a_sentence_naming_who_wrote_something_is_told_apart(sentence, says):
+    assert names_a_writer(sentence) is says
 
 
 @pytest.mark.parametrize("paragraphs, found", [
