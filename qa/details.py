@@ -50,7 +50,7 @@ _SPELLED_ADDRESS = re.compile(r"\s*<[^<>]*>|\s*\([^()]*(?:@|\bat\b|https?:|www\.
 # "Author(s): Daniel Veillard", a pasted story's "By Jane Smith".
 _BYLINE = re.compile(r"^(?:(?:authors?|author\(s\))\s*:|(?P<by>(?:written\s+)?by))\s+(?P<names>.+)$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*,?|and|&|de|van|von|der|den|la|le|du|da|di|del|al|bin)$")
-BYLINE_REACH = 5          # paragraphs from the top where a byline may stand
+_BYLINE_REACH = 5         # paragraphs from the top where a byline may stand
 _BYLINE_CHARS = 200
 _MORE_AUTHORS = 12        # names listed one per paragraph after "Authors:", at most
 
@@ -68,10 +68,10 @@ def _name_line(text: str, limit: int = 8) -> bool:
 def byline(paragraphs: tuple[str, ...] | list[str]) -> Byline | None:
     """The author a paragraph near the top names, when one there is only that: "Author: Vinay
     Sajip <vinay_sajip at red-dove dot com>", "By Jane Smith" (after "By", only names: "By
-    Monday the river had risen." is no byline; "Author" wants its colon). Names listed one per paragraph after
-    "Authors:", each with its address (Sphinx's field list as Debian's Python policy sets it),
-    are read with it."""
-    for i, paragraph in enumerate(paragraphs[:BYLINE_REACH]):
+    Monday the river had risen." is no byline; "Author" wants its colon). Names listed one per
+    paragraph after "Authors:", each with its address (Sphinx's field list as Debian's Python
+    policy sets it), are read with it."""
+    for i, paragraph in enumerate(paragraphs[:_BYLINE_REACH]):
         match = _BYLINE.match(paragraph.strip()) if len(paragraph) <= _BYLINE_CHARS else None
         if not match:
             continue
