@@ -120,8 +120,7 @@ class Document:
         if told is not None:
             return answering.from_metadata(question, told)
         if kind == "author" and self.byline is not None:   # the metadata names nobody; the text does
-            return answering.from_byline(question, self._index.article, self.byline,
-                                        max(1, top_k or self._settings.top_k))
+            return answering.from_byline(question, self._index.article, self.byline, self._cited(top_k))
         found = self._examine(question, history, top_k, ranker)
         model = self._model()
         own = model.probability(found.features)
@@ -144,6 +143,10 @@ class Document:
         return replace(answer, context=found.context.text if found.context is not None else "",
                        context_weight=found.context_weight)
 
+    def _cited(self, top_k: int | None) -> int:
+        """How many paragraphs an answer cites: the caller's top_k, else the setting's."""
+        return max(1, top_k or self._settings.top_k)
+
     def _names_a_writer(self, hits: list[Hit]) -> bool:
         """Does the first hit's best sentence say who wrote something (details.names_a_writer)?"""
         if not hits or not hits[0].sentence_order:
@@ -160,7 +163,7 @@ class Document:
                  ranker: Ranker | str) -> Examined:
         """examine, for a question already checked (ask checks it first, to see what it asks)."""
         limit_numeric_threads()                           # this thread's (a session's) own OpenMP limit
-        k = max(1, top_k or self._settings.top_k)
+        k = self._cited(top_k)
         query = self.encode(question)
         context, weight = self.context(question, query, [h for h in (normalise(h or "") for h in history or []) if h])
         ranker = ranker_of(ranker)
