@@ -24,6 +24,7 @@ STYLE = """<style>
 mark{background:#ffe58f;padding:0 .1em;border-radius:2px}
 .para{margin:0 0 .8em 0;padding:.3em .5em;border-left:3px solid transparent;scroll-margin-top:4.5rem}
 .para.cited{border-left-color:#f0b429;background:#fffbea}
+.para.weak{border-left:3px dashed #bbb}
 .para:target,.para.landed{animation:landed 2.5s ease-out}
 @keyframes landed{0%{background:#ffd666;box-shadow:0 0 0 3px #f0b429}100%{box-shadow:none}}
 .pnum{font-weight:600;color:#888;margin-right:.3em}
@@ -158,15 +159,19 @@ def render_reader(paragraphs: list[str], chat_turns: list[Turn]) -> None:
     st.markdown("<span class='reader-pane'></span>", unsafe_allow_html=True)
     answer = chat.last_answer(chat_turns)
     cited: dict[int, list[str]] = {}
-    if answer is not None:
+    weak: set[int] = set()               # a declined answer's closest paragraphs: not citations
+    if answer is not None and answer.abstained:
+        weak = {c.paragraph for c in answer.citations}
+    elif answer is not None:
         for n, c in enumerate(answer.citations):
-            cited[c.paragraph] = c.evidence if n == 0 and not answer.abstained else []
-    linked = list(cited) + [c.paragraph for t in chat_turns if t.answer for c in t.answer.citations]
+            cited[c.paragraph] = c.evidence if n == 0 else []
+    latest = [c.paragraph for c in answer.citations] if answer is not None else []
+    linked = latest + [c.paragraph for t in chat_turns if t.answer for c in t.answer.citations]
     shown = reader_window(len(paragraphs), linked, READER_MAX)
     if len(shown) < len(paragraphs):
         st.caption(f"{len(shown)} of {len(paragraphs)} paragraphs shown, around the citations.")
     with st.container(height=640, border=True, key="reader-box"):
-        st.markdown(reader_html(paragraphs, cited, shown), unsafe_allow_html=True)
+        st.markdown(reader_html(paragraphs, cited, shown, weak), unsafe_allow_html=True)
     if answer is not None and answer.citations:
         scroll_reader_to(answer.citations[0].paragraph, len(chat_turns))
 

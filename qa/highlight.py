@@ -66,10 +66,12 @@ def reader_window(total: int, cited: list[int], size: int) -> list[int]:
     return sorted(shown)
 
 
-def reader_html(paragraphs: list[str], cited: dict[int, list[str]], shown: list[int] | None = None) -> str:
+def reader_html(paragraphs: list[str], cited: dict[int, list[str]], shown: list[int] | None = None,
+                weak: frozenset[int] | set[int] = frozenset()) -> str:
     """The `shown` paragraphs (1-based numbers; all by default) as escaped HTML with their ¶
     numbers, a line where paragraphs are left out; the cited ones (number -> evidence
-    sentences to highlight) are marked."""
+    sentences to highlight) are marked, and the `weak` ones (a declined answer's closest
+    paragraphs) are marked apart, not as citations."""
     shown = list(range(1, len(paragraphs) + 1)) if shown is None else shown
     parts, previous = [], 0
     for n in shown:
@@ -77,8 +79,13 @@ def reader_html(paragraphs: list[str], cited: dict[int, list[str]], shown: list[
             parts.append(f"<div class='gap'>⋯ ¶{previous + 1}–¶{n - 1} not shown ⋯</div>")
         text = paragraphs[n - 1]
         body = highlight(text, cited[n]) if n in cited else escape(text)
-        css = "para cited" if n in cited else "para"
-        parts.append(f"<div id='{anchor(n)}' class='{css}'><span class='pnum'>¶{n}</span> {body}</div>")
+        if n in cited:
+            css, title = "para cited", ""
+        elif n in weak:
+            css, title = "para weak", " title='A weak match: the article does not seem to answer the question'"
+        else:
+            css, title = "para", ""
+        parts.append(f"<div id='{anchor(n)}' class='{css}'{title}><span class='pnum'>¶{n}</span> {body}</div>")
         previous = n
     if shown and previous < len(paragraphs):
         parts.append(f"<div class='gap'>⋯ ¶{previous + 1}–¶{len(paragraphs)} not shown ⋯</div>")

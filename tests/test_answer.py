@@ -78,6 +78,15 @@ def test_the_reader_window_holds_every_citation_of_a_long_article():
     assert "⋯ ¶1–¶11 not shown ⋯" in html and "⋯ ¶13–¶2394 not shown ⋯" in html and "¶4991–¶5000 not shown" in html
 
 
+def test_the_reader_marks_a_declined_answer_s_weak_paragraphs_apart_from_citations():
+    paragraphs = ["The ferry leaves every hour.", "It is red.", "It was built in 1901."]
+    html = reader_html(paragraphs, {}, weak={2})
+    assert "id='para-2' class='para weak' title='A weak match" in html
+    assert "cited" not in html and "id='para-1' class='para'>" in html
+    both = reader_html(paragraphs, {1: ["The ferry leaves every hour."]}, weak={3})
+    assert "id='para-1' class='para cited'>" in both and "id='para-3' class='para weak'" in both
+
+
 def test_a_run_in_heading_never_stands_alone_as_evidence():
     from qa.answer import evidence
     from qa.records import Hit

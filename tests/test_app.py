@@ -51,6 +51,9 @@ def test_off_topic_question_shows_the_abstention_warning(app):
     assert any(c.value.startswith("Not answered ·") for c in bot.caption)
     assert any("weak match" in md.value for md in bot.markdown)
     assert not any("<mark>" in md.value for md in bot.markdown)
+    reader = next(md.value for md in app.markdown if "<span class='pnum'>" in md.value)
+    assert "class='para weak'" in reader                   # its weak paragraphs, marked apart,
+    assert "cited" not in reader and "<mark>" not in reader  # not as citations
 
 
 def test_empty_question_shows_an_error_not_a_traceback(app):
