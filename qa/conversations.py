@@ -2,7 +2,8 @@
 chat's history and without it.
 
 File format (tests/data/conversations.json):
-  {"articles": [{"id", "title", "paragraphs": [...]}],
+  {"articles": [{"id", "title", "paragraphs": [...]}
+                or {"id", "source": a saved page beside the file (gzipped or not), "paragraphs": [...]}],
    "conversations": [{"article": id or "default", "history": [earlier questions, not scored] (optional),
                       "turns": [{"q", "kind": first|follow-up|topic-change|unanswerable,
                                  "paragraph": n (1-based; 0 for unanswerable), "answer"}]}]}
@@ -14,6 +15,7 @@ another domain (OFF_TOPIC, in turn): it should be declined, though it asks in a 
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +83,26 @@ def load(path: Path) -> tuple[dict[str, dict], list[Conversation]]:
     return articles, conversations
 
 
+def _open(engine: Engine, article: dict, folder: Path) -> Document:
+    """A set's article: its paragraphs as text, or its saved page read as an upload is (headings
+    and all), which must still give the paragraphs the questions were numbered on."""
+    if "source" not in article:
+        return engine.open_text("\n\n".join(article["paragraphs"]), title=article.get("title"), listed=False)
+    source = folder / article["source"]
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise QAError(f"Cannot read {source}: {exc.strerror or exc}.") from None
+    name = source.name
+    if name.endswith(".gz"):
+        data, name = gzip.decompress(data), name[:-len(".gz")]
+    doc = engine.open_upload(name, data, listed=False)
+    if doc.paragraphs != article["paragraphs"]:
+        raise QAError(f"{source} no longer reads as the paragraphs its questions were numbered on "
+                      f"(article {article['id']!r}): the extraction has changed.")
+    return doc
+
+
 def evaluate(engine: Engine, path: Path) -> ConversationResult:
     articles, conversations = load(path)
     docs: dict[str, Document] = {}
@@ -93,8 +115,7 @@ def evaluate(engine: Engine, path: Path) -> ConversationResult:
             if name == DEFAULT_ID:
                 docs[name] = engine.open_default()
             else:
-                a = articles[name]
-                docs[name] = engine.open_text("\n\n".join(a["paragraphs"]), title=a.get("title"), listed=False)
+                docs[name] = _open(engine, articles[name], Path(path).parent)
         doc = docs[name]
         asked: list[chat.Turn] = []
         for turn in conversation.turns:

@@ -281,9 +281,13 @@ class Engine:
             return self._open_article(article_id_for(article), article, progress, store=self.unlisted)
         return self._add(article, "pasted", progress)
 
-    def open_upload(self, name: str, data: bytes, progress: Progress | None = None) -> Document:
-        """An uploaded file (.txt, .md, .html/.htm, .pdf, .docx, by its name); stored under a safe id."""
+    def open_upload(self, name: str, data: bytes, progress: Progress | None = None,
+                    listed: bool = True) -> Document:
+        """An uploaded file (.txt, .md, .html/.htm, .pdf, .docx, by its name); stored under a safe
+        id. `listed=False` as for open_text."""
         article = extract(name, data)
+        if not listed:
+            return self._open_article(article_id_for(article), article, progress, store=self.unlisted)
         return self._add(article, f"uploaded {display_name(name) or 'file'}", progress)
 
     def open_file(self, path: str | Path, progress: Progress | None = None) -> Document:

@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT
 from qa import chat, conversations, followup
 from qa.engine import Engine
+from qa.errors import QAError
 from qa.export import chat_markdown
 from qa.feedback import FeedbackStore
 from qa.followup import signals
@@ -18,6 +19,7 @@ from qa.settings import Settings
 # held-out file was written apart from them and is only reported on.
 HELD_OUT = ROOT / "tests" / "data" / "conversations-heldout.json"
 REAL = ROOT / "tests" / "data" / "conversations-real.json"      # real web pages, questions written blind
+DOCS = ROOT / "tests" / "data" / "conversations-docs.json"      # Python HOWTO pages, read with their headings
 CITY = ("The river Aach runs through the old town of Lindau and into the lake.\n\n"
         "The Aach is 23 kilometres long and rises in the hills near Wangen.\n\n"
         "Maria Keller founded the Lindau glassworks in 1904 on the harbour front.\n\n"
@@ -180,6 +182,39 @@ def test_held_out_follow_ups_are_found_better_with_the_chat_than_without(engine,
     assert change.recall_with_history >= change.recall_without_history
     assert result["unanswerable"].turns >= 8
     assert run.off_topic_turns >= 40 and run.off_topic_declined >= 85.0      # 52% before the no-known-word rule
+
+
+def test_on_documentation_pages_the_chat_still_helps_follow_ups(engine):
+    # six Python HOWTOs read from their saved pages, questions written blind after every weight
+    # here was chosen; documentation is harder (first turns 55%, README), so no bound of the
+    # news sets is asserted, only what the chat must add
+    run = conversations.evaluate(engine, DOCS)
+    result = {k.kind: k for k in run.kinds}
+    follow, first = result["follow-up"], result["first"]
+    assert follow.turns >= 100 and first.turns >= 40 and result["unanswerable"].turns >= 6
+    assert follow.recall_with_history >= follow.recall_without_history + 5
+    assert follow.abstained_with_history < follow.abstained_without_history
+    assert first.recall_with_history == first.recall_without_history
+    assert run.off_topic_declined >= 85.0
+
+
+def test_a_set_s_saved_page_must_still_read_as_the_paragraphs_its_questions_count(engine, tmp_path):
+    page = "<html><head><title>Kilns</title></head><body><h1>Kilns</h1><h2>Firing</h2>" \
+           "<p>The kiln is fired for nine hours at 1200 degrees.</p><h2>Cooling</h2>" \
+           "<p>It cools for two days before the pots come out.</p></body></html>"
+    (tmp_path / "kilns.html").write_text(page, encoding="utf-8")
+    turns = [{"q": "How long does the kiln cool?", "kind": "first", "paragraph": 2, "answer": "two days"}]
+    right = ["The kiln is fired for nine hours at 1200 degrees.", "It cools for two days before the pots come out."]
+    for paragraphs, ok in ((right, True), (right[:1], False)):
+        path = tmp_path / "set.json"
+        path.write_text(json.dumps({"articles": [{"id": "kilns", "source": "kilns.html", "paragraphs": paragraphs}],
+                                    "conversations": [{"article": "kilns", "turns": turns}]}), encoding="utf-8")
+        if ok:
+            run = conversations.evaluate(engine, path)
+            assert {k.kind: k for k in run.kinds}["first"].turns == 1        # read, headings and all
+        else:
+            with pytest.raises(QAError, match="no longer reads as the paragraphs"):
+                conversations.evaluate(engine, path)
 
 
 def _held_out_article(engine, name, **settings):
