@@ -3,7 +3,7 @@ chat's history and without it.
 
 File format (tests/data/conversations.json):
   {"articles": [{"id", "title", "paragraphs": [...]}
-                or {"id", "source": a saved page beside the file (gzipped or not), "paragraphs": [...]}],
+                or {"id", "page": a saved page beside the file (gzipped or not), "paragraphs": [...]}],
    "conversations": [{"article": id or "default", "history": [earlier questions, not scored] (optional),
                       "turns": [{"q", "kind": first|follow-up|topic-change|unanswerable,
                                  "paragraph": n (1-based; 0 for unanswerable), "answer"}]}]}
@@ -86,9 +86,9 @@ def load(path: Path) -> tuple[dict[str, dict], list[Conversation]]:
 def _open(engine: Engine, article: dict, folder: Path) -> Document:
     """A set's article: its paragraphs as text, or its saved page read as an upload is (headings
     and all), which must still give the paragraphs the questions were numbered on."""
-    if "source" not in article:
+    if "page" not in article:
         return engine.open_text("\n\n".join(article["paragraphs"]), title=article.get("title"), listed=False)
-    source = folder / article["source"]
+    source = folder / article["page"]
     try:
         data = source.read_bytes()
     except OSError as exc:

@@ -207,7 +207,7 @@ def test_a_set_s_saved_page_must_still_read_as_the_paragraphs_its_questions_coun
     right = ["The kiln is fired for nine hours at 1200 degrees.", "It cools for two days before the pots come out."]
     for paragraphs, ok in ((right, True), (right[:1], False)):
         path = tmp_path / "set.json"
-        path.write_text(json.dumps({"articles": [{"id": "kilns", "source": "kilns.html", "paragraphs": paragraphs}],
+        path.write_text(json.dumps({"articles": [{"id": "kilns", "page": "kilns.html", "paragraphs": paragraphs}],
                                     "conversations": [{"article": "kilns", "turns": turns}]}), encoding="utf-8")
         if ok:
             run = conversations.evaluate(engine, path)
