@@ -283,6 +283,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # "[src]", Sphinx "¶" and "[source]", "§", "🔗").
 _PERMALINK = re.compile(r"^\s*(?:[^\w\s]{1,2}|link|permalink|\[src\]|\[source\])\s*$", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PERMALINKED = _HEADINGS | {"dt"}         # and a definition's term: Sphinx's API signatures
 _SUBHEADINGS = _HEADINGS - {"h1"}         # a page's <h1> is its title
 _SECTION_NAMES = frozenset({"abstract", "contents", "table of contents", "introduction", "overview", "preface",
                             "foreword", "summary"})
@@ -345,8 +346,9 @@ def clean_html(html: str, bylines: bool = False) -> str:
             else:
                 meta.set("content", author)
     for link in list(root.iter("a")):
-        if _PERMALINK.match(link.text_content()) and any(h.tag in _HEADINGS for h in link.iterancestors()):
-            link.drop_tree()            # the heading read "Events#", "Installation¶"
+        if _PERMALINK.match(link.text_content()) and any(h.tag in _PERMALINKED for h in link.iterancestors()):
+            link.drop_tree()            # the heading read "Events#", "Installation¶"; an API entry
+                                        # "Path.read_text(encoding=None, errors=None)¶: Return …"
     for container in list(root.iter(*_CONTAINERS)):
         wrap_loose_text(container)
     for code in list(root.iter("pre", "code", "tt", "kbd", "samp")):

@@ -802,6 +802,32 @@ def test_heading_permalinks_are_not_heading_words_and_one_line_code_ends_its_par
     assert article.context[code] == "Building" and article.context[code + 1] == "Function arguments"
 
 
+SPHINX_API_PAGE = (
+    """<html><head><title>pathlib — Object-oriented filesystem paths</title></head><body>
+<div class="body" role="main"><section id="module-pathlib"><h1>pathlib — Object-oriented filesystem paths<a class="headerlink"
+href="#module-pathlib" title="Permalink to this heading">¶</a></h1>
+<p>This module offers classes representing filesystem paths with semantics appropriate for different operating systems.</p>
+<section id="methods"><h2>Methods<a class="headerlink" href="#methods" title="Permalink to this heading">¶</a></h2>
+<dl class="py method"><dt class="sig sig-object py" id="pathlib.Path.read_text">"""
+    """<span class="sig-prename descclassname"><span class="pre">Path.</span></span>"""
+    """<span class="sig-name descname"><span class="pre">read_text</span></span><span class="sig-paren">(</span>"""
+    """<em class="sig-param"><span class="n"><span class="pre">encoding</span></span><span class="o">"""
+    """<span class="pre">=</span></span><span class="default_value"><span class="pre">None</span></span></em>"""
+    """<span class="sig-paren">)</span><a class="headerlink" href="#pathlib.Path.read_text" """
+    """title="Permalink to this definition">¶</a></dt>
+<dd><p>Return the decoded contents of the pointed-to file as a string.</p></dd></dl>
+</section></section></div></body></html>""")
+
+
+def test_a_sphinx_api_entry_is_read_without_its_permalink_sign():
+    # Python's library pages: every function and class read "Path.read_text(encoding=None)¶: Return …"
+    article = extract("pathlib.html", SPHINX_API_PAGE.encode())
+    entry = next(p for p in article.paragraphs if "read_text" in p)
+    assert "¶" not in entry and entry.startswith("Path.read_text(encoding=None)")
+    assert "Return the decoded contents of the pointed-to file as a string." in entry
+    assert article.context[article.paragraphs.index(entry)] == "Methods"
+
+
 FENCES_PAGE = """<html><head><title>Allocators</title></head><body><main><h1>Allocators</h1>
 <p>Custom memory allocators are supported. The call <code class="computeroutput">bzalloc (
 opaque, n, m )</code> is expected to return a pointer to <code class="computeroutput">n *
