@@ -89,13 +89,13 @@ def _open(engine: Engine, article: dict, folder: Path) -> Document:
     if "page" not in article:
         return engine.open_text("\n\n".join(article["paragraphs"]), title=article.get("title"), listed=False)
     source = folder / article["page"]
+    name = source.name
     try:
         data = source.read_bytes()
-    except OSError as exc:
-        raise QAError(f"Cannot read {source}: {exc.strerror or exc}.") from None
-    name = source.name
-    if name.endswith(".gz"):
-        data, name = gzip.decompress(data), name[:-len(".gz")]
+        if name.endswith(".gz"):
+            data, name = gzip.decompress(data), name[:-len(".gz")]
+    except (OSError, EOFError) as exc:                   # gzip's BadGzipFile is an OSError
+        raise QAError(f"Cannot read {source}: {getattr(exc, 'strerror', None) or exc}.") from None
     doc = engine.open_upload(name, data, listed=False)
     if doc.paragraphs != article["paragraphs"]:
         raise QAError(f"{source} no longer reads as the paragraphs its questions were numbered on "

@@ -215,6 +215,11 @@ def test_a_set_s_saved_page_must_still_read_as_the_paragraphs_its_questions_coun
         else:
             with pytest.raises(QAError, match="no longer reads as the paragraphs"):
                 conversations.evaluate(engine, path)
+    (tmp_path / "kilns.html.gz").write_bytes(b"not gzipped")
+    path.write_text(json.dumps({"articles": [{"id": "kilns", "page": "kilns.html.gz", "paragraphs": right}],
+                                "conversations": [{"article": "kilns", "turns": turns}]}), encoding="utf-8")
+    with pytest.raises(QAError, match="Cannot read .*kilns.html.gz: Not a gzipped file"):
+        conversations.evaluate(engine, path)
 
 
 def _held_out_article(engine, name, **settings):
