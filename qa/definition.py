@@ -60,6 +60,16 @@ def subject(question: str) -> str | None:
     return x
 
 
+_SCOPE = re.compile(r"^(?P<head>.+?)\s+in\s+\S.*$", re.IGNORECASE)
+
+
+def head(subject: str) -> str | None:
+    """A subject without the scope it is asked in ("pad in curses" -> "pad", "Tasks in Cargo"
+    -> "Tasks"), for when no sentence defines the whole phrase; None when there is no scope."""
+    m = _SCOPE.match(subject)
+    return m.group("head") if m else None
+
+
 def pattern(subject: str) -> re.Pattern[str]:
     """Matches a sentence that opens by defining `subject` (its article optional, any case)."""
     words = r"\s+".join(re.escape(w) for w in subject.split())

@@ -313,10 +313,14 @@ class Retriever:
         known = self._defined.get(query.text)
         if known is not None:
             return known
-        pattern = definition.pattern(x)
         bm25 = first.bm25 if first is not None else self.index.lexical.scores(query.terms)
-        found = {int(p): definition.defining(self.index.sentences[p], pattern) for p in np.flatnonzero(bm25 > 0)}
-        defined = {p: sentences for p, sentences in found.items() if sentences}
+        defined: dict[int, list[int]] = {}
+        for term in (x, definition.head(x)):     # "What is a pad in curses?": "A pad is …"
+            if term is None or defined:
+                continue
+            pattern = definition.pattern(term)
+            found = {int(p): definition.defining(self.index.sentences[p], pattern) for p in np.flatnonzero(bm25 > 0)}
+            defined = {p: sentences for p, sentences in found.items() if sentences}
         self._defined.put(query.text, defined)
         return defined
 

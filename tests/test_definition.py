@@ -61,3 +61,13 @@ def test_a_sentence_that_only_says_something_about_the_subject_does_not_define_i
                  "The classic Valgrind is the one in this manual.",           # one of them, not what it is
                  "Valgrind is an instrumentation framework for building dynamic analysis tools."]
     assert definition.defining(sentences, pattern) == [6]
+
+
+@pytest.mark.parametrize("subject, head", [
+    ("pad in curses", "pad"),
+    ("namespace in Python", "namespace"),
+    ("Nettle", None),
+    ("immune system", None),
+])
+def test_a_subject_asked_in_a_scope_has_a_head_to_fall_back_on(subject, head):
+    assert definition.head(subject) == head

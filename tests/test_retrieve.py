@@ -251,6 +251,26 @@ def test_what_is_x_cites_the_sentence_that_defines_x_over_paragraphs_that_repeat
         "Brindle is a profiler")
 
 
+def test_what_is_x_in_a_scope_cites_the_sentence_that_defines_x(fresh_engine):
+    # "What is a pad in curses?" cited the pad's code example: no sentence defines "pad in
+    # curses", so the definition of "pad" got no bonus
+    from dataclasses import replace
+
+    from qa import Engine, definition
+
+    text = ("Brindle manual\n\nBrindle profiles in Brindle runs are kept for a week, and a "
+            "Brindle profile in a Brindle run can be compared with the profile of another run.\n\n"
+            "A profile is a record of every allocation that a thread made, with its size and place.\n\n"
+            "Brindle's viewer draws the profiles of two runs side by side.")
+    question = "What is a profile in Brindle?"
+    answer = fresh_engine.open_text(text, listed=False).ask(question)
+    assert answer.citations[0].paragraph == 3
+    assert answer.citations[0].evidence[0].startswith("A profile is a record")
+    no_head = Engine(replace(fresh_engine.settings, definition_bonus=0.0), embedder=fresh_engine.embedder)
+    assert no_head.open_text(text, listed=False).ask(question).citations[0].paragraph != 3
+    assert definition.subject(question) == "profile in Brindle"
+
+
 QUILLET_README = """# Quillet
 
 Quillet keeps a notebook of shell commands you ran, per project, and lets you search it.
