@@ -20,6 +20,7 @@ from qa.settings import Settings
 HELD_OUT = ROOT / "tests" / "data" / "conversations-heldout.json"
 REAL = ROOT / "tests" / "data" / "conversations-real.json"      # real web pages, questions written blind
 DOCS = ROOT / "tests" / "data" / "conversations-docs.json"      # Python HOWTO pages, read with their headings
+DOCS_FIT = ROOT / "tests" / "data" / "conversations-docs-fit.json"   # six other HOWTOs, for choosing
 CITY = ("The river Aach runs through the old town of Lindau and into the lake.\n\n"
         "The Aach is 23 kilometres long and rises in the hills near Wangen.\n\n"
         "Maria Keller founded the Lindau glassworks in 1904 on the harbour front.\n\n"
@@ -196,6 +197,25 @@ def test_on_documentation_pages_the_chat_still_helps_follow_ups(engine):
     assert follow.abstained_with_history < follow.abstained_without_history
     assert first.recall_with_history == first.recall_without_history
     assert run.off_topic_declined >= 85.0
+
+
+@pytest.mark.parametrize("path", [DOCS, DOCS_FIT], ids=["held-out", "fit"])
+def test_the_documentation_sets_pages_still_read_as_the_paragraphs_their_questions_count(path):
+    # a change to the HTML reader that re-splits these pages must renumber the sets, not pass
+    # silently into their figures (qa eval stops on it too); extraction only, no model
+    import gzip
+
+    from qa.extract import extract
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for article in data["articles"]:
+        page = path.parent / article["page"]
+        got = extract(page.name.removesuffix(".gz"), gzip.decompress(page.read_bytes()))
+        assert list(got.paragraphs) == article["paragraphs"], article["id"]
+    for conversation in data["conversations"]:
+        paragraphs = next(a for a in data["articles"] if a["id"] == conversation["article"])["paragraphs"]
+        for turn in conversation["turns"]:
+            assert turn["kind"] == "unanswerable" or turn["answer"] in paragraphs[turn["paragraph"] - 1], turn["q"]
 
 
 def test_a_set_s_saved_page_must_still_read_as_the_paragraphs_its_questions_count(engine, tmp_path):
