@@ -136,8 +136,11 @@ class Document:
                 verdict = answerability.Verdict(lifted, answerability.Level.CLOSEST)
         if verdict.level is answerability.Level.ANSWERED and not self.english:
             verdict = answerability.Verdict(verdict.probability, answerability.Level.CLOSEST)
-        if kind == "author" and verdict.level is answerability.Level.DECLINED and self._names_a_writer(found.hits):
-            verdict = answerability.Verdict(verdict.probability, answerability.Level.CLOSEST)
+        if kind == "author":            # who wrote the document, which its metadata and byline do not say:
+            writer = self._names_a_writer(found.hits)     # the evidence says who wrote something, or not
+            if (verdict.level is answerability.Level.DECLINED and writer) or \
+                    (verdict.level is answerability.Level.ANSWERED and not writer):
+                verdict = answerability.Verdict(verdict.probability, answerability.Level.CLOSEST)
         answer = answering.compose(found.question, found.hits, self._index.article, self._index.sentences,
                                    self._settings, verdict, found.context_weight)
         return replace(answer, context=found.context.text if found.context is not None else "",

@@ -139,6 +139,21 @@ def test_without_metadata_a_question_about_the_author_is_searched_in_the_text(fr
     assert answer.level == "closest" and "Written by Priya Natarajan" in answer.text
 
 
+def test_asked_who_wrote_it_a_sentence_naming_no_writer_is_never_a_plain_answer(fresh_engine):
+    # libtasn1's PDF manual: "Who wrote this page?" was answered (0.99) with its licence's "List on
+    # the Title Page, as authors, one or more persons …"; the metadata and the text name nobody
+    from qa import answerability
+
+    text = ("Kestrel manual\n\nKestrel parses ASN.1 definitions and encodes values in DER.\n\n"
+            "List on the Title Page, as authors, one or more persons or entities responsible for authorship "
+            "of the modifications in the Modified Version.\n\nKestrel is released under the GNU Lesser General "
+            "Public License.")
+    answer = fresh_engine.open_upload("kestrel.txt", text.encode(), listed=False).ask("Who wrote this page?")
+    assert answerability.load_model().level(answer.probability) is answerability.Level.ANSWERED, \
+        "the model no longer answers it: this test no longer shows the rule"
+    assert answer.level == "closest" and not answer.abstained and answer.citations[0].paragraph == 2
+
+
 @pytest.mark.parametrize("sentence, says", [
     ("The initial draft of this document was written by Andrew Kuchling.", True),   # Python's Unicode HOWTO
     ("Written by Priya Natarajan for the Echo.", True),
