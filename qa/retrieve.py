@@ -315,12 +315,12 @@ class Retriever:
             return known
         bm25 = first.bm25 if first is not None else self.index.lexical.scores(query.terms)
         defined: dict[int, list[int]] = {}
-        for term in (x, definition.head(x)):     # "What is a pad in curses?": "A pad is …"
-            if term is None or defined:
-                continue
+        for term in filter(None, (x, definition.head(x))):     # "What is a pad in curses?": "A pad is …"
             pattern = definition.pattern(term)
             found = {int(p): definition.defining(self.index.sentences[p], pattern) for p in np.flatnonzero(bm25 > 0)}
             defined = {p: sentences for p, sentences in found.items() if sentences}
+            if defined:
+                break
         self._defined.put(query.text, defined)
         return defined
 
