@@ -59,6 +59,16 @@ class Examined:
     context_features: np.ndarray | None   # the conversation's, for the same paragraph
 
 
+@dataclass(frozen=True)
+class Searched:
+    """A question's query, the conversation it was searched with (and its weight), and the ranking."""
+
+    query: Query
+    context: Query | None
+    weight: float
+    ranking: Ranking
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "article"
 
@@ -78,6 +88,7 @@ class Document:
         self._retriever = Retriever(index, settings)
         self._queries: Recent[str, Query] = Recent(64)     # recent questions, encoded
         self._alone: Recent[str, Ranking] = Recent(16)     # long follow-ups' own rankings (_decided)
+        self._searched: Recent[tuple, Searched] = Recent(16)   # recent questions searched, with their chat
 
     @property
     def title(self) -> str:
@@ -167,11 +178,9 @@ class Document:
         """examine, for a question already checked (ask checks it first, to see what it asks)."""
         limit_numeric_threads()                           # this thread's (a session's) own OpenMP limit
         k = self._cited(top_k)
-        query = self.encode(question)
-        context, weight = self.context(question, query, [h for h in (normalise(h or "") for h in history or []) if h])
-        ranker = ranker_of(ranker)
-        alone = self._alone.get(question) if context is None and ranker is Ranker.HYBRID else None
-        ranking = alone or self._retriever.rank(query, ranker, context, weight)
+        history = [h for h in (normalise(h or "") for h in history or []) if h]
+        searched = self._rank(question, history, ranker_of(ranker))
+        query, context, ranking = searched.query, searched.context, searched.ranking
         hits = self._retriever.hits(query, ranking, k)
         evidence = hits[0].sentence_order[0] if hits[0].sentence_order else 0
         own = answerability.features(self._retriever, query, ranking, evidence)
@@ -180,7 +189,29 @@ class Document:
             context_late = self._retriever.late_interaction(context, ranking.paragraphs[:1])
             theirs = answerability.features(self._retriever, context,
                                             replace(ranking, late=context_late, first=ranking.context_first), evidence)
-        return Examined(question, hits, context, weight, own, theirs)
+        return Examined(question, hits, context, searched.weight, own, theirs)
+
+    def _rank(self, question: str, history: list[str], ranker: Ranker) -> Searched:
+        """The question searched, with the chat when it leans on it (context). Kept by question
+        and history, so the next turn finds which paragraph this one cited first (_read)."""
+        key = (question, tuple(history), ranker)
+        searched = self._searched.get(key)
+        if searched is None:
+            query = self.encode(question)
+            context, weight = self.context(question, query, history)
+            alone = self._alone.get(question) if context is None and ranker is Ranker.HYBRID else None
+            read = self._read(history) if context is not None and self._settings.followup_read_bonus else None
+            ranking = alone or self._retriever.rank(query, ranker, context, weight, read)
+            searched = Searched(query, context, weight, ranking)
+            self._searched.put(key, searched)
+        return searched
+
+    def _read(self, history: list[str]) -> int | None:
+        """The paragraph the chat's last answer cited first: its question searched again as it was
+        asked (with the questions before it), which the app has just done, so it is kept."""
+        if not history:
+            return None
+        return self._rank(history[-1], history[:-1], Ranker.HYBRID).ranking.top
 
     def context(self, question: str, query: Query, history: list[str]) -> tuple[Query | None, float]:
         """The conversation `question` is searched with, and its weight (followup.weight): the

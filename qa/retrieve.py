@@ -263,13 +263,18 @@ class Retriever:
         return late + s.rerank_dense_weight * first.dense[candidates] + s.rerank_lexical_weight * first.lexical[candidates], late
 
     def rank(self, query: Query, ranker: Ranker = Ranker.HYBRID, context: Query | None = None,
-             context_weight: float = 0.0) -> Ranking:
+             context_weight: float = 0.0, read: int | None = None) -> Ranking:
         """Paragraphs best first (the reranked candidates for hybrid, every paragraph otherwise).
 
         `context` (hybrid only): the conversation so far, as a query. The same two stages score
         it, and each of its stage scores is added with `context_weight` to the question's: among
         paragraphs that fit the question, the one the conversation is about wins (a follow-up's
-        own words rarely name what it is about)."""
+        own words rarely name what it is about). `read`: the paragraph the chat's last answer
+        cited first; with a context, it and the one after it are ordered as if their scores were
+        Settings.followup_read_bonus higher (a follow-up is most often about what was just read,
+        or what comes next), their scores unchanged: a follow-up's scores stay the mean of its
+        own and the chat's, and answerability reads how well the paragraph matches, not where
+        the reader is."""
         ranker = ranker_of(ranker)
         first = self.first_stage(query)
         if ranker is not Ranker.HYBRID:
@@ -300,7 +305,10 @@ class Retriever:
         if mixed:
             context_score, _ = self.rerank_scores(context, context_first, candidates)
             score = score + context_weight * context_score
-        by_score = np.argsort(-score, kind="stable")
+        order_by = score
+        if mixed and read is not None:      # orders only: the scores (shown, and read by answerability) stay
+            order_by = score + self.settings.followup_read_bonus * np.isin(candidates, (read, read + 1))
+        by_score = np.argsort(-order_by, kind="stable")
         return Ranking(candidates[by_score], score[by_score].astype(np.float32), late[by_score], ranker, first,
                        context_first, defined)
 

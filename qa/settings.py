@@ -79,6 +79,9 @@ class Settings:
     followup_lift: float = 1.0            # the chat's probability may lift a follow-up's, mixed at lift x w
                                           # (fit part, answerable follow-ups declined: 0.5: 6.8% / 11.0%,
                                           # 1.0-2.0: 5.5% / 8.5%; unanswerable ones declined unchanged)
+    followup_read_bonus: float = 0.04     # added to the rerank score of the paragraph the chat's last answer
+                                          # cited first, and of the one after it, for a question that leans
+                                          # on the chat (0: off). Fit part, 315 follow-ups (README)
 
     def __post_init__(self) -> None:
         for name in ("index_dir", "data_dir"):           # a str from a caller works as a path

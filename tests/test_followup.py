@@ -261,6 +261,19 @@ def test_a_long_follow_up_leans_on_the_chat_only_when_its_own_words_leave_a_tie(
     assert decided.context_weight == 0 and decided.citations[0].paragraph == 2   # "closed five of its eight"
 
 
+def test_a_follow_up_stays_with_the_paragraph_its_chat_just_read(engine):
+    # A held-out conversation (not one the bonus was chosen on): the debut is in ¶3 with that
+    # match's score; searched with the chat alone, the cup semi-final's score (¶6) came first.
+    history = ["Which teenager made his league debut for Dunmore Rovers?"]
+    question = "What was the final score?"
+    rovers = _held_out_article(engine, "rovers")
+    assert rovers.ask(history[0]).citations[0].paragraph == 3               # what the reader was shown
+    answer = rovers.ask(question, history=history)
+    assert answer.citations[0].paragraph == 3 and answer.context_weight > 0
+    without = _held_out_article(engine, "rovers", followup_read_bonus=0.0).ask(question, history=history)
+    assert without.citations[0].paragraph == 6
+
+
 def test_the_chat_lifts_a_terse_follow_up_to_a_hedged_answer_not_a_decline(engine):
     history = ["Which part of the old church did that storm bring down?", "Who is paying for the repairs?"]
     question = "And how much will they cost?"                          # held out: ¶7 has the figure
