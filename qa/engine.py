@@ -225,7 +225,7 @@ class Document:
                                defined=bool(self._retriever.defining(query)),
                                unknown_name=not all(held.get(t, False) for t in named))
         weight = followup.weight(sig, s.followup_weight_terse, s.followup_weight_short, s.followup_weight_long,
-                                 s.followup_elliptic_terms)
+                                 s.followup_elliptic_terms, s.followup_weight_bare)
         if weight <= 0 or (sig.content_terms > 2 and self._decided(query)):
             return None, 0.0
         previous = history[-1]

@@ -95,11 +95,14 @@ def signals(question: str, content_terms: list[str], known_terms: int = -1, defi
                    who_is=bool(_WHO_IS.match(question.strip())))
 
 
-def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1) -> float:
+def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1,
+           bare: float | None = None) -> float:
     """The conversation's share of the scores: none for a self-contained question; for one that
-    leans on the chat, more the less it says itself."""
+    leans on the chat, more the less it says itself (`bare`, when given, for no content word)."""
     if not sig.dependent(elliptic_terms):
         return 0.0
+    if sig.content_terms == 0 and bare is not None:
+        return bare
     return terse if sig.content_terms <= 1 else short if sig.content_terms == 2 else long
 
 

@@ -71,6 +71,7 @@ class Settings:
     # it says itself (content words); a self-contained question is searched alone (followup.py).
     # Chosen on a grid over tests/data/conversations.json + conversations-extra.json (155
     # follow-ups); reported on conversations-heldout.json (README).
+    followup_weight_bare: float = 1.0     # no content word ("Why?", "And where?"): its own words match noise
     followup_weight_terse: float = 0.5    # at most 1 content word ("And CBS?", "How long is it?")
     followup_weight_short: float = 0.5    # 2 content words
     followup_weight_long: float = 0.5     # 3 or more, and its own words leave the first two paragraphs

@@ -29,20 +29,23 @@ CITY = ("The river Aach runs through the old town of Lindau and into the lake.\n
 
 
 S = Settings()
-TERSE, SHORT, LONG = S.followup_weight_terse, S.followup_weight_short, S.followup_weight_long
+BARE, TERSE, SHORT, LONG = (S.followup_weight_bare, S.followup_weight_terse, S.followup_weight_short,
+                             S.followup_weight_long)
 
 
 def _weight(question):
-    return followup.weight(signals(question, tokenize([question])[0]), TERSE, SHORT, LONG, S.followup_elliptic_terms)
+    return followup.weight(signals(question, tokenize([question])[0]), TERSE, SHORT, LONG, S.followup_elliptic_terms,
+                           BARE)
 
 
-@pytest.mark.parametrize("question,weight", [("And CBS?", TERSE), ("How long is it?", TERSE),
+@pytest.mark.parametrize("question,weight", [("Why?", BARE), ("And where?", BARE),
+                                             ("And CBS?", TERSE), ("How long is it?", TERSE),
                                              ("When did she step down?", TERSE), ("What was his passer rating?", SHORT),
                                              ("How did the government respond?", SHORT),      # elliptic: no pointer
                                              ("What did he name the part of air that fire needs?", LONG),
                                              ("Who designed the Lindau town hall?", 0.0)])
 def test_the_less_a_follow_up_says_the_more_the_chat_weighs(question, weight):
-    assert TERSE >= SHORT > 0
+    assert BARE >= TERSE >= SHORT > 0
     assert _weight(question) == weight
 
 
@@ -272,6 +275,17 @@ def test_a_follow_up_stays_with_the_paragraph_its_chat_just_read(engine):
     assert answer.citations[0].paragraph == 3 and answer.context_weight > 0
     without = _held_out_article(engine, "rovers", followup_read_bonus=0.0).ask(question, history=history)
     assert without.citations[0].paragraph == 6
+
+
+def test_a_bare_why_is_searched_mostly_with_the_chat_and_not_declined(engine):
+    # A held-out conversation: "Why?" says nothing of its own; at the terse weight (0.5) the
+    # word "why" still steered the search and the answer was declined.
+    history = ["Who is the Dunmore Rovers manager?", "When did she send the young winger on in the semi-final?"]
+    answer = _held_out_article(engine, "rovers").ask("Why?", history=history)
+    assert answer.context_weight == BARE > TERSE
+    assert answer.citations[0].paragraph == 5 and answer.level == "closest"       # hedged, not declined
+    terse = _held_out_article(engine, "rovers", followup_weight_bare=TERSE).ask("Why?", history=history)
+    assert terse.abstained
 
 
 def test_the_chat_lifts_a_terse_follow_up_to_a_hedged_answer_not_a_decline(engine):
