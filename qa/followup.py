@@ -7,7 +7,7 @@ score a paragraph gets for it (dense, BM25, late interaction) gets a share w of 
 gets for the previous question (itself with its own context): among paragraphs that fit the
 question, the one the conversation is about wins. The less the question says itself, the
 more the conversation decides: w by its number of content words (Settings.followup_weight_*:
-now 0.5 with at most two, "And CBS?", "How long is it?"). With three or more its own words
+now 1 with none, "Why?"; 0.5 with one or two, "And CBS?", "How long is it?"). With three or more its own words
 usually decide, and it is searched alone unless they leave its first two paragraphs tied
 (within Settings.followup_long_margin; Document.context decides, as it needs the ranking). A
 self-contained question is searched alone, so a change of topic is never dragged back; so is
@@ -22,7 +22,9 @@ R@1 87.7% with the chat vs 79.5% without, topic changes 100% either way, first t
 One weight for every follow-up did worse (at best 84.9%, 0.35–0.4, and lower either side);
 choosing the three weights leave-one-article-out gave 89.0% on the held-out articles vs 82.2%
 for one weight. Sending the two questions as one text, adding the previous answer's evidence,
-or favouring paragraphs near the previous answer all dragged follow-ups back and did worse.
+or favouring paragraphs near the previous answer all dragged follow-ups back and did worse
+(a narrower tie-break, for the paragraph the last answer cited and the next, ships since:
+Retriever.rank's `read`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ from dataclasses import dataclass
 POINTERS = frozenset("""it its it's itself they them their theirs themselves he him his himself she her hers
 herself this that these those there then such former latter same one ones""".split())
 # Openings that continue the previous question.
-CONTINUATIONS = ("and ", "also ", "what about ", "how about ", "what else", "and?", "but ")
+CONTINUATIONS = ("and ", "also ", "what about ", "how about ", "what else", "and?", "but ",
+                 # and requests for more of the last answer: asked as a user on the Rustonomicon's
+                 # page on races, "Give an example" was declined (neither word in the article)
+                 "give an example", "give me an example", "an example", "example?", "for example?",
+                 "for instance?", "like what?", "such as?", "tell me more", "go on", "elaborate", "explain")
 # What people call the document they ask about; "this article", "this book": the question is
 # about the document itself, not the last answer.
 DOCUMENT_NOUNS = frozenset("article book page chapter paper document text post story essay guide report manual blog "

@@ -59,6 +59,16 @@ def test_the_rule_sees_questions_that_lean_on_the_chat(question, leans):
     assert signals(question, tokenize([question])[0]).dependent(S.followup_elliptic_terms) is leans
 
 
+@pytest.mark.parametrize("question", ["Give an example", "Tell me more", "For instance?", "Like what?"])
+def test_a_request_for_more_leans_on_the_chat_though_the_article_lacks_its_words(question):
+    # Asked as a user on the Rustonomicon's page on races, "Give an example" was declined: neither
+    # word is in the article, so it was taken as a new question, like an off-topic one.
+    terms = tokenize([question])[0]
+    assert signals(question, terms, known_terms=0).dependent(S.followup_elliptic_terms)
+    assert not signals("Name a volcano", tokenize(["Name a volcano"])[0], known_terms=0).dependent(
+        S.followup_elliptic_terms)                                          # an off-topic one still does not
+
+
 @pytest.fixture(scope="module")
 def city(engine):
     return engine.open_text(CITY, title="Lindau", listed=False)
