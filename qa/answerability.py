@@ -14,7 +14,8 @@ the engine already has for the first paragraph:
   rerank score and its margin over the runner-up, the share of question words found;
 - answer-type fit: a *when* question wants a date in the evidence, *how many/much* a number,
   *who* a name, *where* a place-like name that the question does not already hold;
-- negation in the question that the evidence lacks, and how much the question says.
+- negation in the question that the evidence lacks (not in a *why* question), and how much the
+  question says.
 
 Three levels come from two thresholds chosen on out-of-fold predictions (cross-validation
 grouped by article): *answered*; *closest* — the closest passage, which may not answer
@@ -50,6 +51,10 @@ _CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z\-]+")
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w\-]+|\b\d[\d,.]*\d\b|\b\d\b")
 # "n't" with a straight or a typographic apostrophe: web pages write "doesn’t", people type "doesn't"
 _NEGATION = re.compile(r"\b(not|no|never|none|nor|without|cannot)\b|n['’ʼ]t\b", re.I)
+# A question asking why something is not so ("Why shouldn't I use the mean latency?", "Why can't
+# NBC cover it live?") asks for a reason, which a how-to gives; its negation is not SQuAD 2.0's
+# trick of negating what the paragraph states ("Who did not adopt the Social Charter?").
+_WHY = re.compile(r"^\W*(why|how come)\b", re.I)
 _TYPES = {
     "date": re.compile(r"^\s*(when|what (year|date|time|century|decade|day|month|era|period)|"
                        r"(in|by|during|since|until) (what|which) (year|date|time|century|decade|month)|"
@@ -152,7 +157,7 @@ def features(retriever: Retriever, query: Query, ranking: Ranking, evidence_sent
         missing = sum(name not in text for name in names)
         out.update(names_missing=float(missing), names_missing_share=float(missing / len(names)))
     out["old_confidence"] = out["late"] + 0.1 * out["coverage"]
-    negated = bool(_NEGATION.search(asked))
+    negated = bool(_NEGATION.search(asked)) and not _WHY.match(asked)
     out.update(negated=float(negated), negation_unmatched=float(negated and not _NEGATION.search(sentence)),
                content_words=float(np.log1p(len(content))))
     return np.array([out[name] for name in FEATURES], dtype=np.float64)

@@ -1,5 +1,6 @@
 """Answerability: the shipped model, the three levels, and the fitting code's own checks."""
 
+import gzip
 import json
 from pathlib import Path
 
@@ -73,6 +74,25 @@ def test_a_negated_question_matches_the_article_s_typographic_apostrophe(fresh_e
     assert curly.citations[0].paragraph == straight.citations[0].paragraph == 2
     assert not curly.abstained and curly.level == straight.level
     assert abs(curly.probability - straight.probability) < 0.1
+
+
+SRE_CHAPTER = Path(__file__).parent / "data" / "extract" / "html" / "google-sre-book-1" / "source.html.gz"
+
+
+def test_a_negated_why_question_asks_for_a_reason_and_is_not_declined_for_its_negation(fresh_engine):
+    # Google's SRE book, "Monitoring Distributed Systems" (a saved page, CC BY-NC-ND): asked as a
+    # user, the why-not question was declined at 0.13 on the paragraph that answers it, for the
+    # negation cue SQuAD 2.0's unanswerable questions taught the model.
+    doc = fresh_engine.open_upload("sre.html", gzip.decompress(SRE_CHAPTER.read_bytes()), listed=False)
+    question = "Why shouldn't I use the mean latency?"
+    answer = doc.ask(question)
+    assert answer.citations[0].text.startswith("When building a monitoring system from scratch")
+    assert not answer.abstained
+    features = doc.examine(question).features.copy()
+    negated, unmatched = FEATURES.index("negated"), FEATURES.index("negation_unmatched")
+    assert features[negated] == features[unmatched] == 0
+    features[[negated, unmatched]] = 1                  # read as SQuAD 2.0's negation trick, it is declined
+    assert load_model().level(load_model().probability(features)) is Level.DECLINED
 
 
 def test_cli_json_carries_level_and_probability(index_dir):
