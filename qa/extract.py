@@ -307,6 +307,13 @@ def _fences_after_text(markdown: str) -> str:
     return _FENCE_AFTER_TEXT.sub(mend, markdown)
 
 
+def _skip_link(el, classes: set[str]) -> bool:
+    """A link that jumps past something on the same page, for screen readers ("Skip to content";
+    the New York Times' "Continue reading the main story" after each block, class
+    "skip-to-text-link", which ran into the next paragraph's first sentence)."""
+    return el.tag == "a" and (el.get("href") or "").startswith("#") and any(c.startswith("skip") for c in classes)
+
+
 def clean_html(html: str, bylines: bool = False) -> str:
     """The page without its apparatus (_APPARATUS classes and ids, figure captions, superscripts),
     its author metadata without addresses; with `bylines`, without its byline and topic tags
@@ -332,7 +339,7 @@ def clean_html(html: str, bylines: bool = False) -> str:
         classes = set((el.get("class") or "").split()) | {el.get("id") or ""}
         if el.tag == "a":
             classes -= _LINK_CLASSES
-        if el.tag in _APPARATUS_TAGS or classes & names:
+        if el.tag in _APPARATUS_TAGS or classes & names or _skip_link(el, classes):
             el.drop_tree()
     publisher = " ".join(meta.get("content") or "" for meta in root.iter("meta")
                          if (meta.get("name") or "").casefold() == "copyright").casefold()

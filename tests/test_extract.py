@@ -440,6 +440,19 @@ def test_page_furniture_paragraphs_are_dropped_and_sentences_about_sharing_kept(
     assert extract("wall.html", page.encode()).paragraphs == tuple(story)
 
 
+def test_skip_links_for_screen_readers_do_not_run_into_the_next_paragraph():
+    # The New York Times puts "Continue reading the main story" after blocks of a story, as a
+    # link to the next one (nytimes-2 in tests/data/extract): it ran into the next paragraph.
+    story = ["Yahoo's sale to Verizon is a complicated beast, for shareholders above all.",
+             "In the second step, at the closing, Yahoo will sell the stock in the subsidiary to Verizon.",
+             "Because it is a sale of a subsidiary, the money will be paid to Yahoo itself."]
+    skip = '<a class="visually-hidden skip-to-text-link" href="#story-continues-{}">Continue reading the main story</a>'
+    page = ('<html><head><title>Yahoo sale</title></head><body><a class="skip-link" href="#main">Skip to content</a>'
+            '<article id="main"><h1>Yahoo sale</h1>'
+            + " ".join(f"<p>{p}</p> {skip.format(i)}" for i, p in enumerate(story)) + "</article></body></html>")
+    assert extract("yahoo.html", page.encode()).paragraphs == tuple(story)
+
+
 def test_markdown_intro_ending_with_a_colon_carries_the_code_it_introduces():
     source = """# Installing
 
