@@ -36,11 +36,13 @@ from dataclasses import dataclass
 POINTERS = frozenset("""it its it's itself they them their theirs themselves he him his himself she her hers
 herself this that these those there then such former latter same one ones""".split())
 # Openings that continue the previous question.
-CONTINUATIONS = ("and ", "also ", "what about ", "how about ", "what else", "and?", "but ",
-                 # and requests for more of the last answer: asked as a user on the Rustonomicon's
-                 # page on races, "Give an example" was declined (neither word in the article)
-                 "give an example", "give me an example", "an example", "example?", "for example?",
-                 "for instance?", "like what?", "such as?", "tell me more", "go on", "elaborate", "explain")
+CONTINUATIONS = ("and ", "also ", "what about ", "how about ", "what else", "and?", "but ")
+# Requests for more of the last answer: they continue the chat, and their words say nothing of
+# what about, so they weigh as a question with no content word ("Why?"). Asked as a user on the
+# Rustonomicon's page on races, "Give an example" was declined (neither word in the article);
+# on asyncio's, searched at the terse weight, its word "example" cited a paragraph on gather().
+REQUESTS = ("give an example", "give me an example", "an example", "example?", "for example?",
+            "for instance?", "like what?", "such as?", "tell me more", "go on", "elaborate", "explain")
 # What people call the document they ask about; "this article", "this book": the question is
 # about the document itself, not the last answer.
 DOCUMENT_NOUNS = frozenset("article book page chapter paper document text post story essay guide report manual blog "
@@ -58,13 +60,14 @@ _WHO_IS = re.compile(r"^(?i:who|what)(?:\s+(?i:is|was|are|were)|['’]s)((?:\s+\
 @dataclass(frozen=True)
 class Signals:
     pointer: str | None        # the first pointing word, if any
-    continuation: bool         # opens with "and", "what about", …
+    continuation: bool         # opens with "and", "what about", … or a request for more
     content_terms: int         # words left after stopwords (BM25's analyser)
     known_terms: int = -1      # how many of them the article holds (-1: not looked up)
     about_document: bool = False   # names the document itself ("Who wrote this article?")
     defined: bool = False          # asks what something is, and the article defines it (definition.py)
     unknown_name: bool = False     # names something the article never mentions
     who_is: bool = False           # asks only who or what a name is ("Who is Rebecca Solnit?")
+    request: bool = False          # asks for more of the last answer ("Give an example", "Tell me more")
 
     def dependent(self, elliptic_terms: int = 1) -> bool:
         """Points back, continues, or says too little to stand alone (elliptic). An elliptic
@@ -95,7 +98,8 @@ def signals(question: str, content_terms: list[str], known_terms: int = -1, defi
     text = question.strip().lower()
     words = _WORD.findall(text)
     pointer = next((w for w in words if w in POINTERS), None)
-    return Signals(pointer=pointer, continuation=text.startswith(CONTINUATIONS),
+    request = text.startswith(REQUESTS)
+    return Signals(pointer=pointer, continuation=request or text.startswith(CONTINUATIONS), request=request,
                    content_terms=len(content_terms), known_terms=known_terms,
                    about_document=bool(_ABOUT_DOCUMENT.search(text)), defined=defined, unknown_name=unknown_name,
                    who_is=bool(_WHO_IS.match(question.strip())))
@@ -104,10 +108,11 @@ def signals(question: str, content_terms: list[str], known_terms: int = -1, defi
 def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1,
            bare: float | None = None) -> float:
     """The conversation's share of the scores: none for a self-contained question; for one that
-    leans on the chat, more the less it says itself (`bare`, when given, for no content word)."""
+    leans on the chat, more the less it says itself (`bare`, when given, for no content word, and
+    for a request for more, whose words do not say what about)."""
     if not sig.dependent(elliptic_terms):
         return 0.0
-    if sig.content_terms == 0 and bare is not None:
+    if (sig.content_terms == 0 or sig.request) and bare is not None:
         return bare
     return terse if sig.content_terms <= 1 else short if sig.content_terms == 2 else long
 

@@ -1,5 +1,6 @@
 """Follow-up questions: the rule that decides, topic changes, and the conversation set."""
 
+import gzip
 import json
 from dataclasses import replace
 
@@ -65,8 +66,23 @@ def test_a_request_for_more_leans_on_the_chat_though_the_article_lacks_its_words
     # word is in the article, so it was taken as a new question, like an off-topic one.
     terms = tokenize([question])[0]
     assert signals(question, terms, known_terms=0).dependent(S.followup_elliptic_terms)
+    assert _weight(question) == BARE                          # its words do not say what about
     assert not signals("Name a volcano", tokenize(["Name a volcano"])[0], known_terms=0).dependent(
         S.followup_elliptic_terms)                                          # an off-topic one still does not
+
+
+SRE_CHAPTER = ROOT / "tests" / "data" / "extract" / "html" / "google-sre-book-1" / "source.html.gz"
+
+
+def test_a_request_for_an_example_stays_with_the_paragraph_just_read(engine):
+    # Google's SRE book (a saved page): searched at the terse weight, the word "example" cited
+    # "For example, suppose that a database's performance is slow", a paragraph on another topic.
+    doc = engine.open_upload("sre.html", gzip.decompress(SRE_CHAPTER.read_bytes()), listed=False)
+    history = ["Why shouldn't I use the mean latency?"]
+    assert doc.ask(history[0]).citations[0].paragraph == 38
+    answer = doc.ask("Give an example", history=history)
+    assert answer.context_weight == BARE and answer.citations[0].paragraph == 38
+    assert answer.level == "closest"                          # hedged: it may not hold the example
 
 
 @pytest.fixture(scope="module")
