@@ -734,6 +734,10 @@ def page_title(title: str, sitename: str | None, author: str | None) -> str:
 # Tokens that close or open a container between an intro paragraph and the code it introduces.
 _BETWEEN_BLOCKS = frozenset(f"{kind}_{edge}" for kind in ("paragraph", "list_item", "bullet_list", "ordered_list",
                                                           "blockquote") for edge in ("open", "close"))
+# A paragraph that carries on the sentence before the code: it opens with a lower-case joining
+# word, not a name from the code ("enumerate() is often used …", "value: What the …").
+_GOES_ON = re.compile(r"(?:and|or|but|nor|which|who|where|when|while|whereas|with|without|so|then|to|that|as"
+                      r"|printed|will|would)\s")
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
 
@@ -757,10 +761,13 @@ def _markdown(source: str, stem: str) -> Article:
     row: list[str] = []
     in_head = False
     introduces = False               # the last paragraph ends with ":" and nothing came after it yet
+    carried_code = False             # the last paragraph ends with the code its intro introduced
     joined_list = 0                  # depth inside a list joined to its intro (0: none)
     for i, tok in enumerate(tokens):
         follows_intro = introduces
         introduces = introduces and tok.type in _BETWEEN_BLOCKS
+        after_code = carried_code
+        carried_code = carried_code and tok.type in _BETWEEN_BLOCKS
         if joined_list:
             joined_list += (tok.type in _LIST_OPEN) - (tok.type in _LIST_CLOSE)
         elif follows_intro and tok.type in _LIST_OPEN:
@@ -795,6 +802,12 @@ def _markdown(source: str, stem: str) -> Article:
             joined = join_list_item(paragraphs[-1], text) if text and joined_list else None
             if joined:
                 paragraphs[-1] = joined
+            elif text and after_code and _GOES_ON.match(text) and len(paragraphs[-1]) + len(text) < JOINED_LIST_CHARS:
+                # the sentence goes on after the code ("… from a command-line option such as:
+                # --log=INFO" / "and you have the value … you can use: getattr(…)" / "to get the
+                # value …", Python's logging HOWTO): one paragraph, as it is one sentence
+                paragraphs[-1] = f"{paragraphs[-1]} {text}"
+                introduces = text.endswith(":")
             elif text:
                 joined_list = 0                      # past the length limit: the rest as they are
                 paragraphs.append(text)
@@ -809,6 +822,7 @@ def _markdown(source: str, stem: str) -> Article:
                 # the intro was cited without what it introduces, and the code without what it
                 # does. Not a long listing (a profiler's 60-line report): the intro is lost in it
                 paragraphs[-1] = f"{paragraphs[-1]} {code}"
+                carried_code = True
             else:
                 joined_list = 0                      # past the length limit: the rest as they are
                 paragraphs.append(code)

@@ -487,6 +487,25 @@ echo done
                                   "ls ~/.tool", "echo done")
 
 
+def test_a_sentence_that_goes_on_after_the_code_it_introduces_stays_one_paragraph():
+    # Python's logging HOWTO: "… from a command-line option such as:" / --log=INFO / "and you
+    # have the value …": two paragraphs, each half a sentence. A paragraph that opens with a
+    # name from the code is not a continuation.
+    page = ("<html><head><title>Logging HOWTO</title></head><body><div><h1>Logging HOWTO</h1>"
+            "<p>If you want to set the logging level from a command-line option such as:</p>"
+            "<div class='highlight'><pre>--log=INFO\n</pre></div>"
+            "<p>and you have the value of the parameter in some variable loglevel, you can use:</p>"
+            "<div class='highlight'><pre>getattr(logging, loglevel.upper())\n</pre></div>"
+            "<p>to get the value which you will pass to basicConfig().</p>"
+            "<p>The call returns a number:</p><div class='highlight'><pre>logging.INFO\n</pre></div>"
+            "<p>getattr() looks the level up by its name.</p></div></body></html>")
+    assert extract("logging.html", page.encode()).paragraphs == (
+        "If you want to set the logging level from a command-line option such as: --log=INFO and you have the "
+        "value of the parameter in some variable loglevel, you can use: getattr(logging, loglevel.upper()) to get "
+        "the value which you will pass to basicConfig().",
+        "The call returns a number: logging.INFO", "getattr() looks the level up by its name.")
+
+
 def test_code_inside_a_definition_does_not_swallow_the_rest_of_the_page():
     # trafilatura indents the fence that opens a code block in a list item, not the one closing it
     page = ("<html><head><title>bzip2 manual</title></head><body><div><h1>bzip2 manual</h1>"
