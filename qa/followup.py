@@ -112,8 +112,8 @@ def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms
     for a request for more, whose words do not say what about)."""
     if not sig.dependent(elliptic_terms):
         return 0.0
-    if (sig.content_terms == 0 or sig.request) and bare is not None:
-        return bare
+    if (sig.content_terms == 0 or (sig.request and sig.content_terms <= 2)) and bare is not None:
+        return bare            # a request that says more ("Explain how the cache works") weighs as its words say
     return terse if sig.content_terms <= 1 else short if sig.content_terms == 2 else long
 
 

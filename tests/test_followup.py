@@ -39,7 +39,8 @@ def _weight(question):
                            BARE)
 
 
-@pytest.mark.parametrize("question,weight", [("Why?", BARE), ("And where?", BARE),
+@pytest.mark.parametrize("question,weight", [("Why?", BARE), ("And where?", BARE), ("Give an example", BARE),
+                                             ("Explain how the glassworks cooled its furnaces", LONG),
                                              ("And CBS?", TERSE), ("How long is it?", TERSE),
                                              ("When did she step down?", TERSE), ("What was his passer rating?", SHORT),
                                              ("How did the government respond?", SHORT),      # elliptic: no pointer
