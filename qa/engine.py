@@ -87,8 +87,7 @@ class Document:
         self._settings = settings
         self._retriever = Retriever(index, settings)
         self._queries: Recent[str, Query] = Recent(64)     # recent questions, encoded
-        self._alone: Recent[str, Ranking] = Recent(16)     # long follow-ups' own rankings (_decided)
-        self._searched: Recent[tuple, Searched] = Recent(16)   # recent questions searched, with their chat
+        self._searched: Recent[tuple, Searched] = Recent(32)   # recent questions searched, with their chat
 
     @property
     def title(self) -> str:
@@ -199,10 +198,10 @@ class Document:
         if searched is None:
             query = self.encode(question)
             context, weight = self.context(question, query, history)
-            alone = self._alone.get(question) if context is None and ranker is Ranker.HYBRID else None
+            if context is None and history:          # searched alone: as without a chat (_decided keeps it)
+                return self._rank(question, [], ranker)
             read = self._read(history) if context is not None and self._settings.followup_read_bonus else None
-            ranking = alone or self._retriever.rank(query, ranker, context, weight, read)
-            searched = Searched(query, context, weight, ranking)
+            searched = Searched(query, context, weight, self._retriever.rank(query, ranker, context, weight, read))
             self._searched.put(key, searched)
         return searched
 
@@ -224,8 +223,8 @@ class Document:
         sig = followup.signals(question, query.terms, sum(held[t] for t in query.terms),
                                defined=bool(self._retriever.defining(query)),
                                unknown_name=not all(held.get(t, False) for t in named))
-        weight = followup.weight(sig, s.followup_weight_terse, s.followup_weight_short, s.followup_weight_long,
-                                 s.followup_elliptic_terms, s.followup_weight_bare)
+        weight = followup.weight(sig, s.followup_weight_bare, s.followup_weight_terse, s.followup_weight_short,
+                                 s.followup_weight_long, s.followup_elliptic_terms)
         if weight <= 0 or (sig.content_terms > 2 and self._decided(query)):
             return None, 0.0
         previous = history[-1]
@@ -237,9 +236,7 @@ class Document:
         """Do the question's own words pick one paragraph: its first two, searched alone, more
         than Settings.followup_long_margin apart? A follow-up that says much itself leans on the
         chat only when they do not."""
-        ranking = self._alone.get(query.text) or self._retriever.rank(query)
-        self._alone.put(query.text, ranking)              # examine (or the next turn's context) reuses it
-        scores = ranking.scores
+        scores = self._rank(query.text, [], Ranker.HYBRID).ranking.scores   # kept: examine searches it alone
         return len(scores) < 2 or float(scores[0] - scores[1]) >= self._settings.followup_long_margin
 
     def encode(self, question: str) -> Query:

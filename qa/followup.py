@@ -105,14 +105,13 @@ def signals(question: str, content_terms: list[str], known_terms: int = -1, defi
                    who_is=bool(_WHO_IS.match(question.strip())))
 
 
-def weight(sig: Signals, terse: float, short: float, long: float, elliptic_terms: int = 1,
-           bare: float | None = None) -> float:
+def weight(sig: Signals, bare: float, terse: float, short: float, long: float, elliptic_terms: int = 1) -> float:
     """The conversation's share of the scores: none for a self-contained question; for one that
-    leans on the chat, more the less it says itself (`bare`, when given, for no content word, and
-    for a request for more, whose words do not say what about)."""
+    leans on the chat, more the less it says itself (`bare` for no content word, and for a short
+    request for more, whose words do not say what about)."""
     if not sig.dependent(elliptic_terms):
         return 0.0
-    if (sig.content_terms == 0 or (sig.request and sig.content_terms <= 2)) and bare is not None:
+    if sig.content_terms == 0 or (sig.request and sig.content_terms <= 2):
         return bare            # a request that says more ("Explain how the cache works") weighs as its words say
     return terse if sig.content_terms <= 1 else short if sig.content_terms == 2 else long
 

@@ -35,8 +35,8 @@ BARE, TERSE, SHORT, LONG = (S.followup_weight_bare, S.followup_weight_terse, S.f
 
 
 def _weight(question):
-    return followup.weight(signals(question, tokenize([question])[0]), TERSE, SHORT, LONG, S.followup_elliptic_terms,
-                           BARE)
+    return followup.weight(signals(question, tokenize([question])[0]), BARE, TERSE, SHORT, LONG,
+                           S.followup_elliptic_terms)
 
 
 @pytest.mark.parametrize("question,weight", [("Why?", BARE), ("And where?", BARE), ("Give an example", BARE),
