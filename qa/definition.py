@@ -35,7 +35,13 @@ _DANGLING = frozenset("to for with about of in on at from by into near like".spl
 # "are the", "is Python's", "was one of", "is yet another"), "is:" before a list, or a verb that
 # defines ("means", a licence's "shall mean").
 _DEFINES = (r"(?:is|are|was|were)\s+(?:(?:yet\s+)?another|a|an|the|one|any|\w+['’]s)\b|(?:is|are)\s*:"
+            r"|(?:is|are)\s+what\s+(?:we|you|people|one)\s+call\b"
             r"|(?:refers?\s+to|(?:also\s+)?means|shall\s+mean|denotes|stands\s+for)\b")
+# A sentence that names the subject after describing it: "The rules for translating a Unicode
+# string into bytes are called a character encoding", "… is known as the GIL".
+_NAMES = r"\b(?:is|are|was|were)\s+(?:(?:also\s+)?called|(?:also\s+)?known\s+as|termed|referred\s+to\s+as)\s+"
+# ... and the name ends there: "are called the lifetime elision rules" does not name a lifetime.
+_NAMED_END = r"(?=\s*(?:[^\w\s-]|$)|\s+(?:or|and)\b)"
 # Between "a"/"an" and the subject: up to two lower-case words ("A cryptographic hash function
 # is …" defines a hash function; "The test profile is the default profile …" is one profile).
 _MODIFIERS = r"(?:an?\s+(?:(?-i:[a-z][\w-]*)\s+){0,2}|the\s+)?"
@@ -71,9 +77,11 @@ def head(subject: str) -> str | None:
 
 
 def pattern(subject: str) -> re.Pattern[str]:
-    """Matches a sentence that opens by defining `subject` (its article optional, any case)."""
+    """Matches a sentence that opens by defining `subject` (its article optional, any case), or
+    that names it: "… are called a `subject`", "… is known as `subject`"."""
     words = r"\s+".join(re.escape(w) for w in subject.split())
-    return re.compile(rf"^\W*{_MODIFIERS}{_QUOTE}{words}{_QUOTE}{_GLOSS}\s+(?:{_DEFINES})", re.IGNORECASE)
+    return re.compile(rf"^\W*{_MODIFIERS}{_QUOTE}{words}{_QUOTE}{_GLOSS}\s+(?:{_DEFINES})"
+                      rf"|^.*?{_NAMES}(?:(?:a|an|the)\s+)?{_QUOTE}{words}{_QUOTE}{_NAMED_END}", re.IGNORECASE)
 
 
 def defining(sentences: list[str], subject_pattern: re.Pattern[str]) -> list[int]:

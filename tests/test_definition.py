@@ -51,6 +51,28 @@ def test_a_sentence_opening_with_the_subject_and_a_copula_defines_it(subject, se
     assert definition.defining([sentence], definition.pattern(subject)) == [0]
 
 
+@pytest.mark.parametrize("subject, sentence", [
+    # Python's Unicode HOWTO and Descriptor guide (the documentation fit set's first questions)
+    ("character encoding", "The rules for translating a Unicode string into a sequence of bytes are called a "
+                           "character encoding, or just an encoding."),
+    ("descriptor", "A descriptor is what we call any object that defines __get__(), __set__(), or __delete__()."),
+    ("soft keywords", "These are known as “soft keywords”."),
+    ("finalizer", "This is also called a finalizer or (improperly) a destructor."),
+])
+def test_a_sentence_that_names_the_subject_after_describing_it_defines_it(subject, sentence):
+    assert definition.defining([sentence], definition.pattern(subject)) == [0]
+
+
+def test_a_name_that_goes_on_or_a_call_does_not_define_the_subject():
+    sentences = ["The patterns programmed into Rust’s analysis of references are called the lifetime elision rules.",
+                 "The handler is called with the exception instance.",       # "called" as in invoked
+                 "This is called a lossless encoding.",                      # a kind of it, not it
+                 "Lifetimes are known as regions in the literature."]
+    assert definition.defining(sentences, definition.pattern("lifetime")) == []
+    assert definition.defining(sentences, definition.pattern("encoding")) == []
+    assert definition.defining(sentences, definition.pattern("handler")) == []
+
+
 def test_a_sentence_that_only_says_something_about_the_subject_does_not_define_it():
     pattern = definition.pattern("Valgrind")
     sentences = ["Valgrind is closely tied to details of the CPU.",          # no noun phrase after "is"
