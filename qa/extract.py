@@ -353,6 +353,8 @@ def clean_html(html: str, bylines: bool = False) -> str:
             else:
                 meta.set("content", author)
     for link in list(root.iter("a")):
+        inline_reference(link)
+    for link in list(root.iter("a")):
         if _PERMALINK.match(link.text_content()) and any(h.tag in _PERMALINKED for h in link.iterancestors()):
             link.drop_tree()            # the heading read "Events#", "Installation¶"; an API entry
                                         # "Path.read_text(encoding=None, errors=None)¶: Return …"
@@ -372,6 +374,8 @@ def clean_html(html: str, bylines: bool = False) -> str:
                 listing.drop_tree()
         for question in questions:
             join_question(question)
+    for title in list(root.find_class("admonition-title")):
+        admonition_title(title)
     for dl in list(root.iter("dl")):
         join_definitions(dl)
     for table in reversed(list(root.iter("table"))):     # inner tables first: layout nests
@@ -477,6 +481,29 @@ _BLOCKS = frozenset({"p", "pre", "div", "ul", "ol", "dl", "table", "blockquote",
                      "details", "fieldset", "noscript", "script", "style", *_HEADINGS})
 
 
+def inline_reference(link) -> None:
+    """A Sphinx cross-reference (class "reference") inside a sentence is text: its tag goes, its
+    words stay. trafilatura takes a short block whose links are most of its words, or all short,
+    for navigation: Python 3.11's *What's New* had lost its whole *New Modules* section
+    ("tomllib: For parsing TOML. See PEP 680 for more details. (Contributed by … in bpo-40059.)":
+    four short links) and every "PEP 654: Exception Groups and except*" of its summary. A link
+    alone in its block (a table of contents, a sidebar's "Previous topic") stays a link."""
+    if "reference" not in (link.get("class") or "").split():
+        return
+    block = next((el for el in link.iterancestors() if el.tag in _TEXT_BLOCKS), None)
+    if block is None:
+        return
+    own = block.text_content()
+    for other in block.iter("a"):
+        own = own.replace(other.text_content(), " ", 1)
+    if len(_WORDS.findall(own)) >= 2:
+        link.drop_tag()
+
+
+_TEXT_BLOCKS = frozenset({"p", "li", "dd", "td", "th", "blockquote"})
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
 def wrap_loose_text(container) -> None:
     """Text written straight into a page's body (or a <div>) between its blocks, as
     paragraphs: each run of it, with the links and code words inside it, becomes a <p>.
@@ -553,6 +580,18 @@ def caption_before_table(caption) -> None:
         paragraph.text = text
         table.addprevious(paragraph)
     caption.drop_tree()
+
+
+def admonition_title(title) -> None:
+    """A Sphinx admonition's title ("Note", "See also", "Warning") leads the block it titles
+    ("Note: Plain Enum classes always evaluate as True."): alone, it was a paragraph of one word
+    (91 "Note" and 253 "See also" on 249 documentation pages read here)."""
+    words = normalise(title.text_content()).rstrip(":")
+    body = next((el for el in title.itersiblings() if isinstance(el.tag, str) and el.text_content().strip()), None)
+    if not words or body is None:
+        return
+    _lead(body, f"{words}: ")
+    title.drop_tree()
 
 
 def version_note(note) -> None:

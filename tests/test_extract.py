@@ -1036,6 +1036,45 @@ def test_a_sphinx_page_keeps_its_sections_links_and_placeholders_and_its_title()
             in article.paragraphs)
 
 
+# Python 3.11's *What's New*, as Sphinx writes it: list items that open with a cross-reference and
+# hold two or three more short links, a contents list of links alone, and admonitions.
+_NEW_MODULE = ('<li><p><a class="reference internal" href="../library/{0}.html#module-{0}"><code class="xref py '
+               'py-mod docutils literal notranslate"><span class="pre">{0}</span></code></a>: {1} See '
+               '<a class="pep reference external" href="https://peps.python.org/pep-0{2}/"><strong>PEP {2}</strong></a>'
+               ' for more details. (Contributed by {3} in <a class="reference external" '
+               'href="https://bugs.python.org/issue?bpo={4}">bpo-{4}</a>.)</p></li>\n')
+WHATS_NEW_PAGE = ("""<html><head><title>What's New In Lantern 3.11</title></head><body><div class="body" role="main">
+<section id="whats-new"><h1>What's New In Lantern 3.11</h1>
+<ul><li class="toctree-l1"><a class="reference internal" href="#new-modules">New Modules</a></li>
+<li class="toctree-l1"><a class="reference internal" href="#improved-modules">Improved Modules</a></li></ul>
+<section id="new-modules"><h2>New Modules</h2><ul class="simple">"""
+                  + _NEW_MODULE.format("wicklib", "For parsing wick files.", 680, "Taneli Lamp", 40059)
+                  + _NEW_MODULE.format("glass.types", "Glass-specific types for static type checking.", 333,
+                                       "Sebastian Wick", 42012)
+                  + """</ul></section><section id="improved-modules"><h2>Improved Modules</h2>
+<div class="admonition note"><p class="admonition-title">Note</p>
+<p>Plain lanterns always evaluate as lit.</p></div>
+<div class="admonition seealso"><p class="admonition-title">See also</p>
+<dl class="simple"><dt>Module <a class="reference internal" href="glass.html">glass</a></dt>
+<dd><p>Useful example of a lantern that keeps its glass clean.</p></dd></dl></div>
+RULES</section></section></div></body></html>""").replace("RULES", "".join(
+    f"<p>Rule {i}: a packaged lantern of series {i} keeps its wick trimmed to {i} millimetres, and its glass "
+    f"is cleaned before every lighting so that the flame can be seen from the far end of the quay.</p>"
+    for i in range(1, 12)))
+
+
+def test_a_sphinx_list_item_of_short_cross_references_is_text_and_admonitions_lead_their_text():
+    paragraphs = extract("3.11.html", WHATS_NEW_PAGE.encode()).paragraphs
+    # trafilatura had taken these items for navigation (short links only) and dropped them
+    assert ("wicklib: For parsing wick files. See PEP 680 for more details. (Contributed by Taneli Lamp in "
+            "bpo-40059.)") in paragraphs
+    assert any(p.startswith("glass.types: Glass-specific types") for p in paragraphs)
+    assert "Note: Plain lanterns always evaluate as lit." in paragraphs
+    assert "See also: Module glass: Useful example of a lantern that keeps its glass clean." in paragraphs
+    # a link alone in its item (the page's contents) is still not text; nor is an admonition's title alone
+    assert not any(p in ("New Modules", "Improved Modules", "Note", "See also") for p in paragraphs)
+
+
 # How Texinfo writes a manual as one page (GNU time's, nettle's): each node opens with a bar of
 # links, and a node with subsections lists them in a "menu" table.
 _MENU_ROW = ('<tr><td align="left" valign="top">&bull; <a href="#{0}" accesskey="1">{0}</a></td><td>&nbsp;&nbsp;</td>'
