@@ -334,6 +334,13 @@ def _goes_on(previous: str, piece: str) -> bool:
     return bool(_LONE_STOP.search(previous) and _NAMED_NEXT.match(piece))
 
 
+def _dotted(previous: str, piece: str, paragraph: str) -> bool:
+    """Did sentencex end `previous` at a full stop with no space after it, inside a dotted name
+    ("Added the asyncio." / "StreamWriter.start_tls() method …", "json." / "Loads")?"""
+    return previous.endswith(".") and previous[-2:-1].isalnum() and piece[:1].isalnum() \
+        and previous + piece in paragraph
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
     from sentencex import segment  # light, maintained, rule-based; handles abbreviations
@@ -348,7 +355,7 @@ def split_sentences(paragraph: str) -> list[str]:
     does a full stop standing alone ("the . (period) character")."""
     sentences: list[str] = []
     for piece in (s.strip() for s in _segmenter()("en", paragraph)):
-        if sentences and _goes_on(sentences[-1], piece):
+        if sentences and (_goes_on(sentences[-1], piece) or _dotted(sentences[-1], piece, paragraph)):
             glued = sentences[-1] + piece                     # "./configure" was cut with no space
             sentences[-1] = glued if glued in paragraph else f"{sentences[-1]} {piece}"
         elif piece:

@@ -87,6 +87,15 @@ def test_a_full_stop_standing_alone_before_lower_case_names_the_character_or_a_p
         "It is run by the Department of Education .", "Students pay no fees."]
 
 
+def test_a_dotted_name_is_not_cut_at_its_dots():
+    # Python 3.11's What's New: the evidence for "What's new in asyncio?" read "Added the asyncio."
+    item = "Added the asyncio.StreamWriter.start_tls() method for upgrading connections to TLS. (Contributed by Ian Good.)"
+    assert split_sentences(item) == [item[:item.index(" (")], "(Contributed by Ian Good.)"]
+    assert split_sentences("class mailbox.MHMessage(message=None): A message with MH-specific behaviors.") == [
+        "class mailbox.MHMessage(message=None): A message with MH-specific behaviors."]
+    assert split_sentences("It ended at 5 p.m. Then it rained.") == ["It ended at 5 p.m.", "Then it rained."]
+
+
 def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraphs():
     from qa.extract import extract
 
