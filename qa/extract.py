@@ -222,14 +222,20 @@ def _html(html: str, shown: str, stem: str) -> Article:
 _CODE_ELEMENTS = re.compile(r"<(pre|code|samp|kbd|textarea)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
+# A version number of three short parts, which htmldate reads as a day, a month and a two-digit
+# year: Python 3.11's What's New was dated 8 May 2012 by "Tcl/Tk version 8.5.12", its 3.8 page
+# 3 August 2012 by "Notable changes in Python 3.8.12". A date written so is rare in a page's markup.
+_VERSION = re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.\d{1,2}(?!\w|\.\w)")
+
+
 def _published(html: str) -> str | None:
     """The page's date from its markup only (htmldate without its extensive search, which
     guesses from dates in the text: the Google SRE book got "2017-01-01", its copyright year),
-    and never from its code samples."""
+    and never from its code samples or version numbers."""
     from htmldate import find_date
 
     try:
-        return find_date(_CODE_ELEMENTS.sub("", html), extensive_search=False, original_date=True)
+        return find_date(_VERSION.sub("", _CODE_ELEMENTS.sub("", html)), extensive_search=False, original_date=True)
     except Exception:           # htmldate is best effort: a page it cannot read has no date
         return None
 

@@ -105,6 +105,16 @@ def test_a_timestamp_in_a_code_sample_is_not_the_page_s_date():
     assert extract("howto.html", dated.encode()).details.published == "2024-03-05"
 
 
+def test_a_version_number_is_not_the_page_s_date():
+    # Python 3.11's What's New was shown as published "8 May 2012": "Tcl/Tk version 8.5.12 or newer"
+    page = ("<html><head><title>What's New In Lantern 3.11</title></head><body><h1>What's New In Lantern 3.11</h1>"
+            "<p>The tkinter package now requires Tcl/Tk version 8.5.12 or newer.</p>"
+            "<h2>Notable changes in Lantern 3.8.12</h2><p>New in version 2.7.15.</p></body></html>")
+    assert extract("whatsnew.html", page.encode()).details.published == ""
+    dated = page.replace("</head>", '<meta property="article:published_time" content="2024-03-05T08:00:00Z"></head>')
+    assert extract("whatsnew.html", dated.encode()).details.published == "2024-03-05"
+
+
 def test_a_pdf_gives_its_author_but_not_its_creation_date_as_a_publication_date():
     pdf = FPDF()
     pdf.set_author("Jane Keeper")
