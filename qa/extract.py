@@ -360,7 +360,6 @@ def clean_html(html: str, bylines: bool = False) -> str:
                 meta.set("content", author)
     for link in list(root.iter("a")):
         inline_reference(link)
-    for link in list(root.iter("a")):
         if _PERMALINK.match(link.text_content()) and any(h.tag in _PERMALINKED for h in link.iterancestors()):
             link.drop_tree()            # the heading read "Events#", "Installation¶"; an API entry
                                         # "Path.read_text(encoding=None, errors=None)¶: Return …"
