@@ -108,6 +108,13 @@ class Document:
         return about.byline(self._index.article.paragraphs)
 
     @cached_property
+    def _sections(self) -> list[frozenset[str]]:
+        """Each section heading's own words (the last of its trail: "asyncio" of "Improved
+        Modules › asyncio"), as BM25 reads them; a question holding all of one names it."""
+        own = tokenize([trail.rsplit(" › ", 1)[-1] for trail in indexing.headings_of(self._index.article)])
+        return [frozenset(words) for words in own if words]
+
+    @cached_property
     def english(self) -> bool:
         """Is the article in English (language.py)? The models know English only: an answer
         from an article in another language is never shown as a plain answer."""
@@ -220,9 +227,11 @@ class Document:
         s = self._settings
         held = dict(zip(query.terms, self._index.lexical.document_frequency(query.terms) > 0))
         named = [t for terms in tokenize(followup.names(question)) for t in terms]   # among query.terms
+        terms = set(query.terms)
         sig = followup.signals(question, query.terms, sum(held[t] for t in query.terms),
                                defined=bool(self._retriever.defining(query)),
-                               unknown_name=not all(held.get(t, False) for t in named))
+                               unknown_name=not all(held.get(t, False) for t in named),
+                               names_section=any(section <= terms for section in self._sections))
         weight = followup.weight(sig, s.followup_weight_bare, s.followup_weight_terse, s.followup_weight_short,
                                  s.followup_weight_long, s.followup_elliptic_terms)
         if weight <= 0 or (sig.content_terms > 2 and self._decided(query)):

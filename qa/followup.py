@@ -68,6 +68,7 @@ class Signals:
     unknown_name: bool = False     # names something the article never mentions
     who_is: bool = False           # asks only who or what a name is ("Who is Rebecca Solnit?")
     request: bool = False          # asks for more of the last answer ("Give an example", "Tell me more")
+    names_section: bool = False    # names one of the article's section headings ("What's new in asyncio?")
 
     def dependent(self, elliptic_terms: int = 1) -> bool:
         """Points back, continues, or says too little to stand alone (elliptic). An elliptic
@@ -78,12 +79,15 @@ class Signals:
         leaning on the chat, it cited "SHA1 is a hash function specified by NIST"), and one
         that names something the article never mentions unless it points back or continues
         ("What about Lithuania?" does); so is one asking only who or what a name is ("Who is
-        Rebecca Solnit?": its two words are the name, not too little to stand alone)."""
+        Rebecca Solnit?": its two words are the name, not too little to stand alone); so is one
+        that names a section of the article without pointing back ("What's new in asyncio?" on
+        Python's What's New, whose section "asyncio" it names: after two questions about speed,
+        it leaned on the chat and cited the speed paragraph)."""
         if (self.about_document or self.defined or self.who_is) and not self.continuation:
             return False
         if self.pointer or self.continuation:
             return True
-        if self.unknown_name:
+        if self.unknown_name or self.names_section:
             return False
         return self.content_terms <= elliptic_terms and not (self.content_terms > 0 and self.known_terms == 0)
 
@@ -94,7 +98,7 @@ def names(question: str) -> list[str]:
 
 
 def signals(question: str, content_terms: list[str], known_terms: int = -1, defined: bool = False,
-            unknown_name: bool = False) -> Signals:
+            unknown_name: bool = False, names_section: bool = False) -> Signals:
     text = question.strip().lower()
     words = _WORD.findall(text)
     pointer = next((w for w in words if w in POINTERS), None)
@@ -102,7 +106,7 @@ def signals(question: str, content_terms: list[str], known_terms: int = -1, defi
     return Signals(pointer=pointer, continuation=request or text.startswith(CONTINUATIONS), request=request,
                    content_terms=len(content_terms), known_terms=known_terms,
                    about_document=bool(_ABOUT_DOCUMENT.search(text)), defined=defined, unknown_name=unknown_name,
-                   who_is=bool(_WHO_IS.match(question.strip())))
+                   who_is=bool(_WHO_IS.match(question.strip())), names_section=names_section)
 
 
 def weight(sig: Signals, bare: float, terse: float, short: float, long: float, elliptic_terms: int = 1) -> float:

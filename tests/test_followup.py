@@ -29,6 +29,38 @@ CITY = ("The river Aach runs through the old town of Lindau and into the lake.\n
         "The town hall was rebuilt after a fire in 1922 with a painted facade.")
 
 
+WHATS_NEW = """# What's New In Python 3.11
+
+## Summary
+
+Python 3.11 is between 10-60% faster than Python 3.10. On average, we measured a 1.25x speedup on \
+the standard benchmark suite. See Faster CPython for details.
+
+## Faster CPython
+
+CPython 3.11 is an average of 25% faster than CPython 3.10 as measured with the pyperformance \
+benchmark suite, when compiled with GCC on Ubuntu Linux. Depending on your workload, the overall \
+speedup could be 10-60%.
+
+Python caches bytecode in the __pycache__ directory to speed up module loading.
+
+## Improved Modules
+
+### asyncio
+
+Added the TaskGroup class, an asynchronous context manager holding a group of tasks that will \
+wait for all of them upon exit.
+
+Added timeout(), an asynchronous context manager for setting a timeout on asynchronous operations.
+
+### math
+
+Add math.exp2(): return 2 raised to the power of x.
+
+Add math.cbrt(): return the cube root of x.
+"""
+
+
 S = Settings()
 BARE, TERSE, SHORT, LONG = (S.followup_weight_bare, S.followup_weight_terse, S.followup_weight_short,
                              S.followup_weight_long)
@@ -198,6 +230,21 @@ def test_asking_what_a_term_is_that_the_article_defines_is_searched_alone_mid_ch
     assert undefined.context_weight > 0 and undefined.context
     follow = doc.ask("And what is a glory hole?", history=history)     # a continuation still leans
     assert follow.context_weight > 0
+
+
+def test_a_short_question_naming_a_section_of_the_article_is_searched_alone_mid_chat(engine):
+    # seen as a user on Python 3.11's What's New (saved page): "What's new in asyncio?" after two
+    # questions about speed leaned on the chat (two content words: elliptic) and cited the speed
+    # paragraph; these paragraphs are that page's, under its headings
+    doc = engine.open_upload("whatsnew.md", WHATS_NEW.encode(), listed=False)
+    history = ["How much faster is Python 3.11 than 3.10?", "How was that measured?"]
+    for question, section in [("What's new in asyncio?", "Improved Modules › asyncio"),
+                              ("What changed in math?", "Improved Modules › math")]:
+        answer = doc.ask(question, history=history)
+        assert answer.context_weight == 0 and not answer.context, question
+        assert answer.citations[0].section == section, question
+    assert doc.ask("What about asyncio?", history=history).context_weight > 0     # a continuation leans
+    assert doc.ask("How fast is it there?", history=history).context_weight > 0   # so does a pointer
 
 
 @pytest.mark.parametrize("path", [HELD_OUT, REAL], ids=["written", "real-pages"])
