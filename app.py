@@ -277,7 +277,7 @@ def render_articles(engine: Engine) -> str:
             # Indexing starts as soon as a file has arrived: its on_change fires once the upload
             # is complete (a separate button could be clicked while it was still on its way).
             key = f"upload-{st.session_state.get('upload_round', 0)}"
-            st.file_uploader("A .txt, .md, .html, .pdf or .docx file: it is added when dropped",
+            st.file_uploader("A .txt, .md, .rst, .html, .pdf or .docx file: it is added when dropped",
                              type=[s.lstrip(".") for s in SUFFIXES], key=key, on_change=queue_upload, args=(key,))
             if st.session_state.pop("pending_upload", None) == key and st.session_state.get(key) is not None:
                 add_article("upload", key)

@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer one question, or a JSONL file of them")
     ask.add_argument("question", nargs="?", help="the question (omit with --questions)")
-    ask.add_argument("--article", help="article file (.txt .md .html .pdf .docx) or library id (default: the bundled article)")
+    ask.add_argument("--article", help="article file (.txt .md .rst .html .pdf .docx) or library id (default: the bundled article)")
     ask.add_argument("--questions", type=Path, help='JSONL file, one {"q": ..., "history": [...]} a line')
     ask.add_argument("--json", action="store_true", help="print answers as JSON")
     ask.add_argument("--top-k", type=int, help="paragraphs to cite")
@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true")
 
     idx = sub.add_parser("index", help="add an article file to the library (or confirm its index) and print its id")
-    idx.add_argument("path", type=Path, nargs="?", help="article file: .txt, .md, .html/.htm, .pdf or .docx (default: the bundled article)")
+    idx.add_argument("path", type=Path, nargs="?", help="article file: .txt, .md, .rst, .html/.htm, .pdf or .docx (default: the bundled article)")
 
     fb = sub.add_parser("feedback", help="answer feedback given in the app")
     fb_sub = fb.add_subparsers(dest="feedback_command", required=True)

@@ -1,7 +1,8 @@
-"""File bytes in, Article out, for every format the app accepts: .txt, .md, .html/.htm, .pdf, .docx.
+"""File bytes in, Article out, for every format the app accepts: .txt, .md, .rst, .html/.htm, .pdf, .docx.
 
 Each format's text comes from a well-kept library (trafilatura for HTML main text, pdfminer.six
-for PDF layout, markdown-it-py for Markdown structure); this module only turns their output into
+for PDF layout, markdown-it-py for Markdown structure, docutils for reStructuredText, read as the
+HTML it writes); this module only turns their output into
 paragraphs. Everything a user can get wrong (empty file, binary data, a ZIP or a non-PDF under
 a document's name, an oversized article) raises ArticleError with a message to show as it is.
 """
@@ -19,6 +20,7 @@ from .errors import ArticleError
 from .ingest import (JOINED_LIST_CHARS, article_from_document_text, decode, join_list_item, normalise, section_name,
                      under_heading)
 from .records import Article
+from .rst import to_html as rst_html
 
 MAX_BYTES = 20 * 10**6     # per file or pasted text: 20 MB as the uploader counts them (.streamlit/config.toml)
 MAX_PARAGRAPHS = 50_000
@@ -27,7 +29,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)
 WORD_SUFFIXES = (".docx",)
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")   # what the app offers to upload
+RST_SUFFIXES = (".rst", ".rest")             # and Sphinx's sources, "*.rst.txt"
+SUFFIXES = (".txt", ".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".docx")   # what the app offers to upload
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
@@ -60,6 +63,9 @@ def extract(name: str, data: bytes) -> Article:
         article = _html(_text(data, shown), shown, stem)
     elif suffix in MARKDOWN_SUFFIXES:
         article = _markdown(_text(data, shown), stem)
+    elif suffix in RST_SUFFIXES or shown.lower().endswith(".rst.txt"):
+        stem = stem.removesuffix(".rst")
+        article = _html(rst_html(_text(data, shown), shown, stem), shown, stem)
     else:
         article = article_from_document_text(_text(data, shown), fallback_title=stem)
     return check_article(article, shown)

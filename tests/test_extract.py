@@ -1103,3 +1103,81 @@ def test_texinfo_node_links_and_menus_are_not_paragraphs():
     assert paragraphs == ("This manual documents lamplighter, a program that lights the lamps of a street at dusk.",
                           "Lamplighter is a program that lights every lamp of a street when the sun sets, one after "
                           "another.")
+
+
+# Excerpts of Python 3.11's documentation sources (Doc/howto/sorting.rst, Doc/library/functions.rst),
+# markup as Sphinx reads it: roles, Sphinx directives, a docinfo field list, a label.
+SORTING_RST = """.. _sortinghowto:
+
+Sorting HOW TO
+**************
+
+:Author: Andrew Dalke and Raymond Hettinger
+:Release: 0.1
+
+
+Python lists have a built-in :meth:`list.sort` method that modifies the list
+in-place.  There is also a :func:`sorted` built-in function that builds a new
+sorted list from an iterable.
+
+Sorting Basics
+==============
+
+A simple ascending sort is very easy: just call the :func:`sorted` function. It
+returns a new sorted list:
+
+.. doctest::
+
+    >>> sorted([5, 2, 3, 1, 4])
+    [1, 2, 3, 4, 5]
+
+.. class:: bool(x=False)
+
+   Return a Boolean value, i.e. one of ``True`` or ``False``.  *x* is converted
+   using the standard :ref:`truth testing procedure <truth>`.
+
+   .. index:: pair: Boolean; type
+
+   .. versionchanged:: 3.7
+      *x* is now a positional-only parameter.
+
+.. seealso:: :pep:`PEP 594 <594#aifc>` for details.
+
+.. note::
+
+   Sorts are guaranteed to be :term:`stable <stability>`.
+"""
+
+
+def test_restructuredtext_reads_its_title_sections_and_sphinx_markup_as_text():
+    # read as plain text, as before, the markup stayed: ":meth:`list.sort`", ".. doctest::" and
+    # ".. _sortinghowto:" as paragraphs, and the file's name as the title
+    for name in ("sorting.rst", "sorting.rst.txt"):          # Sphinx's _sources/ name it .rst.txt
+        article = extract(name, SORTING_RST.encode())
+        assert article.title == "Sorting HOW TO" and article.details.author == "Andrew Dalke, Raymond Hettinger"
+        text = "\n".join(article.paragraphs)
+        assert not re.search(r":\w+:`|\.\. |``|\*x\*|<truth>", text), text
+        assert article.paragraphs[1].startswith("Python lists have a built-in list.sort method")
+        found = dict(zip(article.paragraphs, article.context))
+        assert found["A simple ascending sort is very easy: just call the sorted function. It returns a new sorted "
+                     "list: >>> sorted([5, 2, 3, 1, 4]) [1, 2, 3, 4, 5]"] == "Sorting Basics"
+        assert any(p.startswith("bool(x=False): Return a Boolean value") for p in article.paragraphs)
+        assert "Changed in version 3.7: x is now a positional-only parameter." in article.paragraphs
+        assert any(p.startswith("PEP 594") and "for details" in p for p in article.paragraphs)
+        assert "Note: Sorts are guaranteed to be stable." in article.paragraphs
+
+
+def test_restructuredtext_reads_no_file_and_no_raw_html_and_leaves_docutils_as_it_was():
+    from docutils.parsers.rst import directives, roles
+    before = (dict(roles._roles), dict(directives._directives))
+    source = ("Title\n=====\n\nFirst paragraph.\n\n.. include:: /etc/passwd\n\n"
+              ".. raw:: html\n\n   <script>alert(1)</script>\n\n.. class:: Widget(x)\n\n   A widget.\n")
+    article = extract("unsafe.rst", source.encode())
+    text = "\n".join(article.paragraphs)
+    assert "First paragraph." in text and "root:" not in text and "alert" not in text
+    assert (dict(roles._roles), dict(directives._directives)) == before     # the next document reads as docutils does
+    plain = extract("plain.rst", b"Plain\n=====\n\n.. class:: special\n\nA paragraph with a class.\n")
+    assert plain.paragraphs == ("A paragraph with a class.",)
+    nested = "".join(" " * depth + f"level {depth}\n\n" for depth in range(600))
+    with pytest.raises(QAError, match="could not be read as reStructuredText .its blocks nest too deep"):
+        extract("deep.rst", nested.encode())

@@ -22,7 +22,7 @@ FUZZ = settings(deadline=None, derandomize=True, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much, HealthCheck.large_base_example])
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+SUFFIXES = (".txt", ".md", ".rst", ".html", ".htm", ".pdf", ".docx")
 LEVELS = {"answered", "closest", "declined"}
 
 
