@@ -140,9 +140,10 @@ def _directive_class():
             self.state.nested_parse(self.content, self.content_offset, inner)
             note = VERSION_NOTES.get(self.name)
             if note:         # ".. versionchanged:: 3.7" and its text, on the next line or below
-                words = argument.split(" ", 2 if self.name == "deprecated-removed" else 1)
-                argument = note.format(*words[:note.count("{}")]).strip()
-                said = " ".join(words[note.count("{}"):])
+                slots = note.count("{}")
+                words = argument.split(" ", slots)
+                argument = " ".join(note.format(*(words[:slots] + [""] * slots)[:slots]).split())
+                said = " ".join(words[slots:])
                 if said:
                     inner.insert(0, nodes.paragraph(said, "", *self._inline(said)))
                 if not inner.children:
