@@ -27,7 +27,7 @@ from .codebook import load_codebook
 from .embed import Embedder
 from .errors import ArticleError, QuestionError, StorageError
 from .extract import check_article, check_size, display_name, extract, read_file
-from .ingest import SENTENCES, article_from_text, normalise
+from .ingest import SENTENCES, article_from_text, normalise, own_heading
 from .library import Entry, Library, valid_id
 from .recent import Recent
 from .records import Answer, Article, Byline, Details, Hit
@@ -111,7 +111,7 @@ class Document:
     def _sections(self) -> list[frozenset[str]]:
         """Each section heading's own words (the last of its trail: "asyncio" of "Improved
         Modules › asyncio"), as BM25 reads them; a question holding all of one names it."""
-        own = tokenize([trail.rsplit(" › ", 1)[-1] for trail in indexing.headings_of(self._index.article)])
+        own = tokenize([own_heading(trail) for trail in indexing.headings_of(self._index.article)])
         return [frozenset(words) for words in own if words]
 
     @cached_property

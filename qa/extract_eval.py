@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .errors import QAError
 from .extract import clean_html, clean_paragraph, extract
+from .ingest import own_heading
 
 _WORD = re.compile(r"\w+")
 _SITE_SUFFIX = re.compile(r"\s+[-|–—·:]\s+[^-|–—·:]{1,60}$")
@@ -127,7 +128,7 @@ def evaluate_page(folder: Path) -> PageResult:
     # clean-up applied to the reference), and f1_raw against the reference as it is.
     raw = words(html_text(reference_html))
     reference = words("\n".join(clean_paragraph(line) for line in html_text(clean_html(reference_html)).splitlines()))
-    headings = dict.fromkeys(c.split(" › ")[-1] for c in article.context if c)     # each heading once
+    headings = dict.fromkeys(own_heading(c) for c in article.context if c)     # each heading once
     ours = words("\n".join([*article.paragraphs, *headings]))
     p, r, f = overlap(ours, reference)
     f_raw = overlap(ours, raw)[2]

@@ -132,9 +132,17 @@ def under_heading(trail: list[tuple[int, str]], level: int, heading: str) -> lis
     return [(lvl, text) for lvl, text in trail if lvl < level] + [(level, heading)]
 
 
+SECTION_SEPARATOR = " › "
+
+
 def section_name(trail: list[tuple[int, str]]) -> str:
     """"Memory and Allocation › Stack-Only Data: Copy": what a paragraph's citation shows."""
-    return " › ".join(text for _, text in trail)
+    return SECTION_SEPARATOR.join(text for _, text in trail)
+
+
+def own_heading(section: str) -> str:
+    """The innermost heading of a section's trail: "Stack-Only Data: Copy" of the one above."""
+    return section.rsplit(SECTION_SEPARATOR, 1)[-1]
 
 
 def clean_title_line(line: str) -> str:

@@ -22,6 +22,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from .errors import ArticleError
 
@@ -117,6 +118,7 @@ class _AnyOption(dict):
         return directives.unchanged
 
 
+@lru_cache(maxsize=1)
 def _directive_class():
     from docutils import nodes
     from docutils.parsers.rst import Directive
