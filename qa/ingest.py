@@ -332,13 +332,20 @@ _GOES_ON = re.compile(r"^(?:[:;,)\]]|\((?![A-Z]))")
 # sentence's own stop follows its last word (SQuAD has "… of Education . Students …").
 _LONE_STOP = re.compile(r"\s\.$")
 _NAMED_NEXT = re.compile(r"[a-z(/]")      # what follows such a stop: lower case, a bracket, a path
-SENTENCES = "sentencex/goes-on/lone-stop"   # recorded in index manifests: a change of splitting rebuilds
+# A number and a closing bracket, which sentencex takes for a list marker ("1) …") wherever it
+# stands: "(hash(el) % 9999999)", "datetime.date(2019, 12, 4)", "tetraoxygen (O4)".
+_NUMBER_CLOSED = re.compile(r"^\d+\)")
+_CLOSING_QUOTES = "'\"’”"
+SENTENCES = "sentencex/goes-on/lone-stop/number-bracket"   # recorded in index manifests: a change of splitting rebuilds
 
 
 def _goes_on(previous: str, piece: str) -> bool:
-    """Does `piece` go on the sentence that sentencex ended at `previous`'s last character?"""
-    if previous.endswith(("?", "!")):
+    """Does `piece` go on the sentence that sentencex ended at `previous`'s last character?
+    Only a sentence's end (".", "?", "!") ends one before a number and a closing bracket."""
+    if previous.rstrip(_CLOSING_QUOTES).endswith(("?", "!")):     # "the character '?' is dispatched"
         return piece[:1].islower() or bool(_GOES_ON.match(piece))
+    if _NUMBER_CLOSED.match(piece) and not previous.endswith("."):
+        return True
     return bool(_LONE_STOP.search(previous) and _NAMED_NEXT.match(piece))
 
 

@@ -87,6 +87,24 @@ def test_a_full_stop_standing_alone_before_lower_case_names_the_character_or_a_p
         "It is run by the Department of Education .", "Students pay no fees."]
 
 
+def test_a_number_and_a_closing_bracket_inside_a_sentence_do_not_start_one():
+    # sentencex takes "9999999)" for a list marker: Python's Design FAQ showed the evidence
+    # "9999999) * 1001 + i except Exception: …", and SQuAD's "tetraoxygen (O" / "4) was …"
+    code = ("def __hash__(self): l = self.the_list result = 98767 - len(l)*555 for i, el in enumerate(l): "
+            "try: result = result + (hash(el) % 9999999) * 1001 + i except Exception: "
+            "result = (result % 7777777) + i * 333 return result")
+    assert split_sentences(code) == [code]
+    ozone = "The metastable molecule tetraoxygen (O4) was discovered in 2001. It is short-lived."
+    assert split_sentences(ozone) == [ozone[:ozone.index(" It")], "It is short-lived."]
+    # nor does a closing quote after "?" end the sentence when the text goes on in lower case
+    assert split_sentences("For the '?' format character, the return value is either True or False.") == [
+        "For the '?' format character, the return value is either True or False."]
+    # a list after a colon, and a numbered item after a full stop, still split
+    assert split_sentences("It differs in two aspects: (a) We use zero-based indexing. (b) Pop returns the least.") == [
+        "It differs in two aspects:", "(a) We use zero-based indexing.", "(b) Pop returns the least."]
+    assert split_sentences("Do this first. 2) Then do that.") == ["Do this first.", "2) Then do that."]
+
+
 def test_a_dotted_name_is_not_cut_at_its_dots():
     # Python 3.11's What's New: the evidence for "What's new in asyncio?" read "Added the asyncio."
     item = "Added the asyncio.StreamWriter.start_tls() method for upgrading connections to TLS. (Contributed by Ian Good.)"
