@@ -274,7 +274,36 @@ def _plain_blocks(lines: list[str], under_heading: bool = False) -> list[tuple[s
     if len(lines) > 1 and 0 < indent[0] <= 4 and _SUBHEADING.match(first.strip()) and min(indent[1:]) > indent[0]:
         # a manual page's subsection ("   Option styles" over its text, indented further)
         return [(first.strip(), 2), (normalise("\n".join(lines[1:])), 0)]
-    return [(text, 0)]
+    return [(paragraph, 0) for paragraph in _listed(lines)]
+
+
+# A list item's bullet at the start of a line: "* ", "- ", "• " (not "-v" or "--", nor "- 5").
+_BULLET = re.compile(r"^\s*(?:[*+•·◦‣▪]|-(?!\s*\d))\s+(?=\S)")
+
+
+def _listed(lines: list[str]) -> list[str]:
+    """A block's text as one paragraph, as it is written, but a bulleted list in it (git's
+    release notes, changelogs, TODO files, READMEs) without its bullets: each item, nested ones
+    too, joined to the text before it as Markdown's lists are to the sentence that introduces
+    them (join_list_item: "; " after an item that does not end a clause), and past
+    JOINED_LIST_CHARS the next item starts a paragraph. A block that is a single item ("* "git
+    push" sometimes performs poorly …") loses its bullet."""
+    if not any(_BULLET.match(line) for line in lines):
+        return [normalise("\n".join(lines))]
+    pieces: list[list[str]] = [[]]
+    for line in lines:
+        if _BULLET.match(line):
+            pieces.append([_BULLET.sub("", line, count=1)])
+        else:
+            pieces[-1].append(line)
+    out: list[str] = []
+    for text in (normalise("\n".join(piece)) for piece in pieces):
+        joined = join_list_item(out[-1], text) if out and text else None
+        if joined is not None:
+            out[-1] = joined
+        elif text:
+            out.append(text)
+    return out
 
 
 _TITLE_SMALL_WORDS = frozenset("a an the of and or nor but for to in on at by with from into onto upon under over "

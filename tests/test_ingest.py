@@ -114,6 +114,29 @@ def test_a_dotted_name_is_not_cut_at_its_dots():
     assert split_sentences("It ended at 5 p.m. Then it rained.") == ["It ended at 5 p.m.", "Then it rained."]
 
 
+def test_a_plain_text_list_loses_its_bullets_and_its_items_stay_with_their_block():
+    # git's release notes (RelNotes/2.38.0.txt) and util-linux's modems-with-agetty.txt: every
+    # paragraph and evidence sentence had opened with "* ", nested items read "… arguments: * -w …"
+    text = ("Git v2.38 Release Notes\n=======================\n\n"
+            " * \"git grep -m<max-hits>\" is a way to limit the hits shown per file.\n\n"
+            " * \"git push\" sometimes performs poorly when reachability bitmaps are\n"
+            "   used.  The push.useBitmaps configuration variable is introduced\n"
+            "   to allow disabling use of reachability bitmaps only for \"git push\".\n\n"
+            "* Run agetty on the appropriate ttySn port with the arguments:\n"
+            "\t* -w to wait for a CR or LF before writing the /etc/issue message\n"
+            "\t* computer/modem bitrate\n\t* the tty name.\n\n"
+            "Overnight the temperature fell to\n- 5 degrees, and the roads froze.\n")
+    article = article_from_document_text(text)
+    assert article.title == "Git v2.38 Release Notes"
+    assert article.paragraphs == (
+        '"git grep -m<max-hits>" is a way to limit the hits shown per file.',
+        '"git push" sometimes performs poorly when reachability bitmaps are used. The push.useBitmaps '
+        'configuration variable is introduced to allow disabling use of reachability bitmaps only for "git push".',
+        "Run agetty on the appropriate ttySn port with the arguments: -w to wait for a CR or LF before "
+        "writing the /etc/issue message; computer/modem bitrate; the tty name.",
+        "Overnight the temperature fell to - 5 degrees, and the roads froze.")
+
+
 def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraphs():
     from qa.extract import extract
 
