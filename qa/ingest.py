@@ -215,15 +215,36 @@ def _blocks_and_headings(text: str) -> list[tuple[str, int]]:
     a rule under a line that ends a sentence, or alone, is only a separator."""
     out: list[tuple[str, int]] = []
     previous, previous_start = None, 0         # the block before this one, and where its entries start
-    for raw in _raw_blocks(text):
+    raws = _raw_blocks(text)
+    for k, raw in enumerate(raws):
         table = table_rows(raw, previous)      # a plain-text table: a paragraph per row (columns.py)
         if table and table[1]:
             # its header block, now the rows' labels, goes, whether it was read as a paragraph or
             # as a subheading over one
             del out[previous_start:]
         previous, previous_start = raw, len(out)
+        if not table and k + 1 < len(raws) and _heads_a_list(raw, raws[k + 1]):
+            out.append((normalise(raw), 1))
+            continue
         out.extend([(row, 0) for row in table[0]] if table else _ruled_blocks(raw))
     return _chapter_titles_joined(out)
+
+
+_LIST_HEADING_WORDS = 8
+_LIST_HEADING = re.compile(r"^[A-Z][^.!?:;=+<>{}$/\\_|#@`]{0,68}(?<=[\w)])(?: etc\.)?$")
+
+
+def _heads_a_list(raw: str, following: str) -> bool:
+    """A short line alone, not a sentence, over a bulleted list is that list's heading: git's
+    release notes' "UI, Workflows & Features" and "Performance, Internal Implementation,
+    Development Support etc." over their items, GCC's README.Bugs' "What we do not want". A
+    sentence that introduces the list ("Use kermit to set the modem to") ends with a small
+    word, or is long, or goes on past a ":"."""
+    line = raw.strip()
+    first = next((text for text in following.split("\n") if text.strip()), "")
+    words = line.removesuffix(" etc.").split()
+    return "\n" not in line and bool(_LIST_HEADING.match(line)) and bool(_BULLET.match(first)) \
+        and len(words) <= _LIST_HEADING_WORDS and words[-1].lower() not in _TITLE_SMALL_WORDS   # not "… the modem to"
 
 
 def _ruled_blocks(raw: str) -> list[tuple[str, int]]:

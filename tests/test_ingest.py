@@ -117,7 +117,7 @@ def test_a_dotted_name_is_not_cut_at_its_dots():
 def test_a_plain_text_list_loses_its_bullets_and_its_items_stay_with_their_block():
     # git's release notes (RelNotes/2.38.0.txt) and util-linux's modems-with-agetty.txt: every
     # paragraph and evidence sentence had opened with "* ", nested items read "… arguments: * -w …"
-    text = ("Git v2.38 Release Notes\n=======================\n\n"
+    text = ("Git v2.38 Release Notes\n=======================\n\nUI, Workflows & Features\n\n"
             " * \"git grep -m<max-hits>\" is a way to limit the hits shown per file.\n\n"
             " * \"git push\" sometimes performs poorly when reachability bitmaps are\n"
             "   used.  The push.useBitmaps configuration variable is introduced\n"
@@ -135,6 +135,22 @@ def test_a_plain_text_list_loses_its_bullets_and_its_items_stay_with_their_block
         "Run agetty on the appropriate ttySn port with the arguments: -w to wait for a CR or LF before "
         "writing the /etc/issue message; computer/modem bitrate; the tty name.",
         "Overnight the temperature fell to - 5 degrees, and the roads froze.")
+    # the short line over the list is its heading, the section of the items under it
+    assert article.context[:2] == ("UI, Workflows & Features",) * 2
+
+
+def test_a_line_that_introduces_a_list_is_not_its_heading():
+    # util-linux's modems-with-agetty.txt, its bullet taken off: a sentence cut before the list,
+    # and a long one (a short one that ends in a content word reads as a heading: accepted)
+    text = ("Modems\n\nUse kermit or minicom to initialize the modem to\n\n\t- be entirely quiet.\n"
+            "\t- enable auto-answer.\n\nThe following changes were made to the build in this release\n\n* the options given\n\n"
+            "Then initialize the modem with\n\n - AT E0 Q1 &D2 &C1 S0=1 &W0\n")
+    article = article_from_document_text(text)
+    assert article.paragraphs == ("Use kermit or minicom to initialize the modem to",
+                                  "be entirely quiet. enable auto-answer.",
+                                  "The following changes were made to the build in this release",
+                                  "the options given", "Then initialize the modem with", "AT E0 Q1 &D2 &C1 S0=1 &W0")
+    assert not any(article.context)
 
 
 def test_plain_text_underlined_headings_are_the_title_and_sections_not_paragraphs():
