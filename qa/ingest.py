@@ -241,10 +241,12 @@ def _heads_a_list(raw: str, following: str) -> bool:
     sentence that introduces the list ("Use kermit to set the modem to") ends with a small
     word, or is long, or goes on past a ":"."""
     line = raw.strip()
-    first = next((text for text in following.split("\n") if text.strip()), "")
+    if "\n" in line or not _LIST_HEADING.match(line):
+        return False
     words = line.removesuffix(" etc.").split()
-    return "\n" not in line and bool(_LIST_HEADING.match(line)) and bool(_BULLET.match(first)) \
-        and len(words) <= _LIST_HEADING_WORDS and words[-1].lower() not in _TITLE_SMALL_WORDS   # not "… the modem to"
+    first = next((text for text in following.split("\n") if text.strip()), "")
+    return bool(_BULLET.match(first)) and len(words) <= _LIST_HEADING_WORDS \
+        and words[-1].lower() not in _TITLE_SMALL_WORDS          # not "… initialize the modem to"
 
 
 def _ruled_blocks(raw: str) -> list[tuple[str, int]]:
@@ -309,9 +311,7 @@ def _listed(lines: list[str]) -> list[str]:
     them (join_list_item: "; " after an item that does not end a clause), and past
     JOINED_LIST_CHARS the next item starts a paragraph. A block that is a single item ("* "git
     push" sometimes performs poorly …") loses its bullet."""
-    if not any(_BULLET.match(line) for line in lines):
-        return [normalise("\n".join(lines))]
-    pieces: list[list[str]] = [[]]
+    pieces: list[list[str]] = [[]]          # the text before the first item, then each item
     for line in lines:
         if _BULLET.match(line):
             pieces.append([_BULLET.sub("", line, count=1)])
