@@ -50,6 +50,9 @@ _SPELLED_ADDRESS = re.compile(r"\s*<[^<>]*>|\s*\([^()]*(?:@|\bat\b|https?:|www\.
 # "Author(s): Daniel Veillard", a pasted story's "By Jane Smith".
 _BYLINE = re.compile(r"^(?:(?:authors?|author\(s\))\s*:|(?P<by>(?:written\s+)?by))\s+(?P<names>.+)$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*,?|and|&|de|van|von|der|den|la|le|du|da|di|del|al|bin)$")
+# A field list's items read as one paragraph ("Author: A. M. Kuchling; Release: 0.32", "author:
+# Peter Moody; author: Nick Coghlan"; extract._short_items): where the next field begins.
+_NEXT_FIELD = re.compile(r";\s+(?=[A-Za-z][\w()]*(?: [A-Za-z]\w*)?\s*:\s)")
 _BYLINE_REACH = 5         # paragraphs from the top where a byline may stand
 _BYLINE_CHARS = 200
 _MORE_AUTHORS = 12        # names listed one per paragraph after "Authors:", at most
@@ -70,15 +73,17 @@ def byline(paragraphs: tuple[str, ...] | list[str]) -> Byline | None:
     Sajip <vinay_sajip at red-dove dot com>", "By Jane Smith" (after "By", only names: "By
     Monday the river had risen." is no byline; "Author" wants its colon). Names listed one per
     paragraph after "Authors:", each with its address (Sphinx's field list as Debian's Python
-    policy sets it), are read with it."""
+    policy sets it), are read with it, and so are the names of every author field of a field list
+    read as one paragraph. A field's names, without their addresses, are at most _BYLINE_CHARS."""
     for i, paragraph in enumerate(paragraphs[:_BYLINE_REACH]):
-        match = _BYLINE.match(paragraph.strip()) if len(paragraph) <= _BYLINE_CHARS else None
-        if not match:
+        names = []
+        for field in _NEXT_FIELD.split(paragraph.strip()):
+            match = _BYLINE.match(field)
+            bare = author_without_addresses(match.group("names")) if match else ""
+            if bare and len(bare) <= _BYLINE_CHARS and not (match.group("by") and not _name_line(bare)):
+                names.append(bare)
+        if not names:
             continue
-        bare = author_without_addresses(match.group("names"))
-        if match.group("by") and not _name_line(bare):
-            continue
-        names = [bare]
         last = i
         for more in paragraphs[i + 1:i + 1 + _MORE_AUTHORS]:
             name = author_without_addresses(more)

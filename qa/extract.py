@@ -790,6 +790,36 @@ _GOES_ON = re.compile(r"(?:and|or|but|nor|which|who|where|when|while|whereas|wit
                       r"|printed|will|would)\s")
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
+_SHORT_ITEM_WORDS = 8     # an item of a list of names, links or terms, not a point made in words
+_ENDS_SENTENCE = re.compile(r"[.!?:]$")
+
+
+def _short_items(tokens: list, start: int, anchors: frozenset[str]) -> bool:
+    """The list opening at tokens[start] is two or more short items, each a single line that is
+    not a sentence: a README's contributors ("* Marc Van Olmen", "* Manuel Ebert"), the projects
+    that use it ("- [altair](…)"), its links ("- **Website**: https://…"). Each would be a
+    paragraph of one or two words, cited without what it is a list of (tzlocal's README read as
+    30 one-name paragraphs). Not a list with lists, code or a table inside, nor a table of
+    contents (its entries are dropped: _in_page_link)."""
+    depth, items = 0, 0
+    for i in range(start, len(tokens)):
+        kind = tokens[i].type
+        if kind in _LIST_OPEN:
+            depth += 1
+            if depth > 1:
+                return False
+        elif kind in _LIST_CLOSE:
+            return items >= 2
+        elif kind == "list_item_open":
+            items += 1
+        elif kind == "inline" and tokens[i - 1].type == "paragraph_open":
+            text = _inline_text(tokens[i])
+            if (not text or len(text.split()) > _SHORT_ITEM_WORDS or _ENDS_SENTENCE.search(text)
+                    or _in_page_link(tokens[i], anchors) or tokens[i - 2].type != "list_item_open"):
+                return False
+        elif kind not in _BETWEEN_BLOCKS and kind != "list_item_close":
+            return False                             # code, a table, a heading, a rule
+    return False
 
 
 def _markdown(source: str, stem: str) -> Article:
@@ -813,6 +843,8 @@ def _markdown(source: str, stem: str) -> Article:
     introduces = False               # the last paragraph ends with ":" and nothing came after it yet
     carried_code = False             # the last paragraph ends with the code its intro introduced
     joined_list = 0                  # depth inside a list joined to its intro (0: none)
+    own_list = False                 # inside a list of short items, read as one paragraph (_short_items)
+    own_items = 0                    # how many of its items were read
     for i, tok in enumerate(tokens):
         follows_intro = introduces
         introduces = introduces and tok.type in _BETWEEN_BLOCKS
@@ -824,6 +856,10 @@ def _markdown(source: str, stem: str) -> Article:
             # "Keep these rules in mind:" and its bullet points are one paragraph: apart, the
             # intro was cited without the rules, and each rule without what it is a rule of
             joined_list = 1
+        elif tok.type in _LIST_OPEN and _short_items(tokens, i, anchors):
+            own_list, own_items = True, 0
+        elif tok.type in _LIST_CLOSE:
+            own_list = False                         # it holds no list, so this closes it
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
         elif tok.type == "inline" and heading_level:
@@ -847,6 +883,17 @@ def _markdown(source: str, stem: str) -> Article:
             in_head = tok.type == "thead_open"
         elif tok.type == "table_open":
             header = []
+        elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open" and own_list:
+            # a list of names or links with no intro: its items are one paragraph, not one each
+            # (past JOINED_LIST_CHARS the next item starts another, which the rest join)
+            text = _inline_text(tok)
+            joined = join_list_item(paragraphs[-1], text, apart=True) if own_items else None
+            if joined:
+                paragraphs[-1] = joined
+            else:
+                paragraphs.append(text)
+                context.append(section_name(trail))
+            own_items += 1
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
             text = "" if (_in_page_link(tok, anchors) and not joined_list) or _only_images(tok) else _inline_text(tok)
             joined = join_list_item(paragraphs[-1], text) if text and joined_list else None

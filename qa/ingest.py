@@ -118,13 +118,14 @@ JOINED_LIST_CHARS = 1200      # an intro and the list it introduces are one para
 _ENDS_CLAUSE = re.compile(r"(?:[.!?:;,)\]\"'’”]|\b(?:and|or))$")
 
 
-def join_list_item(paragraph: str, item: str) -> str | None:
+def join_list_item(paragraph: str, item: str, apart: bool = False) -> str | None:
     """`paragraph`, which introduces a list, with one of its items added (items that do not end a
-    clause kept apart by a semicolon: "Supported shells: Bash; Zsh"); None once the two would
+    clause kept apart by a semicolon: "Supported shells: Bash; Zsh"; every item so with `apart`,
+    for a list of names: "Masatoshi Kimura [:emk]; Michelle Goossens"); None once the two would
     pass JOINED_LIST_CHARS, when the rest of the list stands as it is."""
     if len(paragraph) + len(item) >= JOINED_LIST_CHARS:
         return None
-    return f"{paragraph} {item}" if _ENDS_CLAUSE.search(paragraph) else f"{paragraph}; {item}"
+    return f"{paragraph} {item}" if _ENDS_CLAUSE.search(paragraph) and not apart else f"{paragraph}; {item}"
 
 
 def under_heading(trail: list[tuple[int, str]], level: int, heading: str) -> list[tuple[int, str]]:

@@ -185,6 +185,14 @@ def test_a_sentence_naming_who_wrote_something_is_told_apart(sentence, says):
     # one author per paragraph after "Authors:", each with an address (Debian's Python policy)
     (["This document describes the policy.", "Authors: Ada Brennan <ada@example.org>", "Joe Ikeda <joe@example.org>",
       "Lena Sato (https://example.org/lena)", "Queues hold work."], Byline(1, 3, "Ada Brennan, Joe Ikeda, Lena Sato")),
+    # a field list read as one paragraph (Python's Functional Programming and ipaddress HOWTOs;
+    # Debian's Python policy): each author field's names, not the next field
+    (["Author: A. M. Kuchling; Release: 0.32", "Queues hold work."], Byline(0, 0, "A. M. Kuchling")),
+    (["author: Peter Moody; author: Nick Coghlan", "Queues hold work."], Byline(0, 0, "Peter Moody, Nick Coghlan")),
+    (["Authors: Ada Brennan <ada@example.org>; Joe Ikeda <joe@example.org>; Lena Sato <lena@example.org>; "
+      "Mo Farah <mo@example.org>; Ines Costa <ines@example.org>; Tom Hale <tom@example.org>; "
+      "Ana Ruiz <ana@example.org>", "Queues hold work."],
+     Byline(0, 0, "Ada Brennan, Joe Ikeda, Lena Sato, Mo Farah, Ines Costa, Tom Hale, Ana Ruiz")),
     (["By Jane Smith", "The river rose overnight."], Byline(0, 0, "Jane Smith")),
     (["By Monday the river had risen.", "It fell again."], None),      # a sentence, not a byline
     (["Written by Priya Natarajan for the Echo.", "Night buses return."], None),

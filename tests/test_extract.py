@@ -723,6 +723,54 @@ def test_a_long_list_after_an_intro_is_joined_only_up_to_a_paragraph_s_length():
     assert " ".join(article.paragraphs).count("Item number") == 40
 
 
+def test_a_list_of_names_or_links_with_no_intro_is_one_paragraph_not_one_per_name():
+    # excerpts of tzlocal's and scikit-learn's README (reStructuredText) and Narwhals' (Markdown),
+    # each list under a heading, with no sentence introducing it
+    rst = """tzlocal
+=======
+
+tzlocal returns a tzinfo object with the local timezone information.
+
+Contributors
+------------
+
+* Marc Van Olmen
+* Benjamen Meyer
+* Manuel Ebert
+
+Main Channels
+^^^^^^^^^^^^^
+
+- **Website**: https://scikit-learn.org
+- **Blog**: https://blog.scikit-learn.org
+
+Points made in sentences
+^^^^^^^^^^^^^^^^^^^^^^^^
+
+- It finds the local timezone on Unix.
+- It reads the Windows registry on Windows.
+"""
+    article = extract("README.rst", rst.encode())
+    assert article.paragraphs[1:] == (
+        "Marc Van Olmen; Benjamen Meyer; Manuel Ebert",
+        "Website: https://scikit-learn.org; Blog: https://blog.scikit-learn.org",
+        "It finds the local timezone on Unix.", "It reads the Windows registry on Windows.")
+    assert article.context[1] == "Contributors"
+    markdown = """# Narwhals
+
+## Used by
+
+- [altair](https://github.com/vega/altair/)
+- [bokeh](https://github.com/bokeh/bokeh)
+
+## Contents
+
+- [Used by](#used-by)
+- [Installation](#installation)
+"""
+    assert extract("README.md", markdown.encode()).paragraphs == ("altair; bokeh",)
+
+
 
 def _word_document() -> bytes:
     import io
