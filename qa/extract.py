@@ -18,7 +18,7 @@ from .columns import labelled_row
 from .details import author_without_addresses, details_of
 from .errors import ArticleError
 from .ingest import (JOINED_LIST_CHARS, article_from_document_text, decode, join_list_item, normalise, section_name,
-                     under_heading)
+                     short_item, under_heading)
 from .records import Article
 from .rst import to_html as rst_html
 
@@ -790,8 +790,6 @@ _GOES_ON = re.compile(r"(?:and|or|but|nor|which|who|where|when|while|whereas|wit
                       r"|printed|will|would)\s")
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
-_SHORT_ITEM_WORDS = 8     # an item of a list of names, links or terms, not a point made in words
-_ENDS_SENTENCE = re.compile(r"[.!?:]$")
 
 
 def _short_items(tokens: list, start: int, anchors: frozenset[str]) -> bool:
@@ -814,8 +812,7 @@ def _short_items(tokens: list, start: int, anchors: frozenset[str]) -> bool:
             items += 1
         elif kind == "inline" and tokens[i - 1].type == "paragraph_open":
             text = _inline_text(tokens[i])
-            if (not text or len(text.split()) > _SHORT_ITEM_WORDS or _ENDS_SENTENCE.search(text)
-                    or _in_page_link(tokens[i], anchors) or tokens[i - 2].type != "list_item_open"):
+            if not short_item(text) or _in_page_link(tokens[i], anchors) or tokens[i - 2].type != "list_item_open":
                 return False
         elif kind not in _BETWEEN_BLOCKS and kind != "list_item_close":
             return False                             # code, a table, a heading, a rule

@@ -118,6 +118,16 @@ JOINED_LIST_CHARS = 1200      # an intro and the list it introduces are one para
 _ENDS_CLAUSE = re.compile(r"(?:[.!?:;,)\]\"'’”]|\b(?:and|or))$")
 
 
+SHORT_ITEM_WORDS = 8          # a list item of a name, a link or a term, not a point made in words
+_ENDS_SENTENCE = re.compile(r"[.!?:]$")
+
+
+def short_item(text: str) -> bool:
+    """A list item that is a name, a link or a term ("Marc Van Olmen", "Website: https://…"), not
+    a sentence: lists of such items with no intro are read as one paragraph (Markdown, Word)."""
+    return 0 < len(text.split()) <= SHORT_ITEM_WORDS and not _ENDS_SENTENCE.search(text)
+
+
 def join_list_item(paragraph: str, item: str, apart: bool = False) -> str | None:
     """`paragraph`, which introduces a list, with one of its items added (items that do not end a
     clause kept apart by a semicolon: "Supported shells: Bash; Zsh"; every item so with `apart`,

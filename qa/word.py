@@ -4,7 +4,8 @@ The document's own structure is used, not guessed: paragraphs and tables in the 
 stand in the body; a "Title" paragraph (or the document's title property) is the title;
 "Heading n" paragraphs are not paragraphs but the section of those under them (searched with
 them, shown beside their citations), as in Markdown; a list right after a paragraph ending
-with ":" is one paragraph with it (the same rule and limit as for Markdown); a table's rows
+with ":" is one paragraph with it (the same rule and limit as for Markdown), and so is a list
+of short items with no intro (names, links: ingest.short_item) on its own; a table's rows
 read "label: value; …" under its first row's labels.
 """
 
@@ -16,7 +17,7 @@ import zipfile
 
 from .columns import labelled_row
 from .errors import ArticleError
-from .ingest import join_list_item, normalise, section_name, under_heading
+from .ingest import join_list_item, normalise, section_name, short_item, under_heading
 from .details import details_of
 from .records import Article
 
@@ -55,14 +56,15 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
     paragraphs: list[str] = []
     context: list[str] = []
     trail: list[tuple[int, str]] = []          # (level, heading text)
-    introduces = joining = False
-    for block in document.iter_inner_content():
+    introduces = joining = own = False         # own: in a list of short items with no intro
+    blocks = list(document.iter_inner_content())
+    for n, block in enumerate(blocks):
         section = section_name(trail)
         if isinstance(block, Table):
             for row in _rows(block):
                 paragraphs.append(row)
                 context.append(section)
-            introduces = joining = False
+            introduces = joining = own = False
             continue
         text = normalise(block.text)
         if not text:
@@ -75,12 +77,18 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
             else:
                 level = int(heading.group(1) or 1)
                 trail = under_heading(trail, level, text)
-            introduces = joining = False
+            introduces = joining = own = False
             continue
-        listed = style.lower().startswith("list") or _numbered(block)
+        listed = _listed(block)
         joined = join_list_item(paragraphs[-1], text) if listed and (introduces or joining) else None
         if joined:
             paragraphs[-1], joining = joined, True
+            continue
+        starts = listed and not own and not _listed_before(blocks, n) and _short_items(blocks, n)
+        own = listed and (own or starts)
+        joined = join_list_item(paragraphs[-1], text, apart=True) if own and not starts else None
+        if joined:
+            paragraphs[-1] = joined
             continue
         paragraphs.append(text)
         context.append(section)
@@ -89,6 +97,41 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
         raise ArticleError(f"{shown} has no text to ask about (a Word document of images or empty pages).")
     return Article(title=title or stem, paragraphs=tuple(paragraphs), context=tuple(context) if any(context) else (),
                    details=details_of(document.core_properties.author))
+
+
+def _listed(paragraph) -> bool:
+    """A list item: a list style, or Word's own bullet or number in front of it."""
+    return (paragraph.style is not None and (paragraph.style.name or "").lower().startswith("list")) \
+        or _numbered(paragraph)
+
+
+def _short_items(blocks: list, start: int) -> bool:
+    """The list items from blocks[start] on, up to the first paragraph that is not one, are two
+    or more short ones (ingest.short_item): a list of names or links, read as one paragraph."""
+    from docx.text.paragraph import Paragraph
+
+    items = []
+    for block in blocks[start:]:
+        if not isinstance(block, Paragraph):
+            break
+        text = normalise(block.text)
+        if text:
+            if not _listed(block):
+                break
+            items.append(text)
+    return len(items) >= 2 and all(short_item(text) for text in items)
+
+
+def _listed_before(blocks: list, n: int) -> bool:
+    """The paragraph with text before blocks[n] is a list item too: the one this item joins."""
+    from docx.text.paragraph import Paragraph
+
+    for block in reversed(blocks[:n]):
+        if not isinstance(block, Paragraph):
+            return False
+        if normalise(block.text):
+            return _listed(block)
+    return False
 
 
 def _numbered(paragraph) -> bool:

@@ -808,6 +808,28 @@ def test_word_documents_read_title_sections_lists_and_tables_in_order():
     assert article.context == ("", "Moorings", "Moorings › Fees", "Moorings › Fees", "Moorings › Fees")
 
 
+def test_a_word_list_of_names_with_no_intro_is_one_paragraph_and_a_list_of_sentences_stays_apart():
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Harbour Report 2026", style="Title")
+    document.add_paragraph("The harbour handled more boats this year than in any year before.")
+    document.add_heading("Harbour staff", level=1)
+    for name in ("Ada Brennan", "Joe Ikeda", "Lena Sato"):
+        document.add_paragraph(name, style="List Bullet")
+    document.add_heading("Rules", level=1)
+    for rule in ("Each boat has one registered owner.", "A mooring passes to the buyer when the boat is sold."):
+        document.add_paragraph(rule, style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    article = extract("report.docx", out.getvalue())
+    assert article.paragraphs[1:] == ("Ada Brennan; Joe Ikeda; Lena Sato", "Each boat has one registered owner.",
+                                      "A mooring passes to the buyer when the boat is sold.")
+    assert article.context[1] == "Harbour staff"
+
+
 def test_a_damaged_word_document_is_a_clear_error_and_other_zips_still_say_unpack():
     data = _word_document()
     with pytest.raises(QAError, match="not a Word document that can be read"):
