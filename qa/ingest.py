@@ -397,7 +397,7 @@ _NAMED_NEXT = re.compile(r"[a-z(/]")      # what follows such a stop: lower case
 # stands: "(hash(el) % 9999999)", "datetime.date(2019, 12, 4)", "tetraoxygen (O4)".
 _NUMBER_CLOSED = re.compile(r"^\d+\)")
 _CLOSING_QUOTES = "'\"’”"
-SENTENCES = "sentencex/goes-on/lone-stop/number-bracket"   # recorded in index manifests: a change of splitting rebuilds
+SENTENCES = "sentencex/goes-on/lone-stop/number-bracket/short-items"   # recorded in index manifests: a change of splitting rebuilds
 
 
 def _goes_on(previous: str, piece: str) -> bool:
@@ -424,11 +424,30 @@ def _segmenter():
     return segment
 
 
+_CODE_SIGNS = re.compile(r"[={}]|//|\(\)")      # code's statements are joined by "; " too
+
+
+def _short_items(paragraph: str) -> list[str]:
+    """The items of a paragraph that is a list of three or more short items joined by "; " (a
+    README's contributors, "Marc Van Olmen; Benjamen Meyer; …": extract._short_items), each a
+    sentence of its own, so a question about one name finds it as its evidence; [] for any other
+    paragraph. Not a table row or field list ("Release: 1.6; Year: 2000"), whose fields are read
+    together, nor prose (its end would end a sentence) nor code (_CODE_SIGNS)."""
+    if "; " not in paragraph or ": " in paragraph or paragraph.endswith((".", "!", "?")) or _CODE_SIGNS.search(paragraph):
+        return []
+    items = paragraph.split("; ")
+    return items if len(items) >= 3 and all(short_item(item) for item in items) else []
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph, stripped, in order. Never empty for a non-empty paragraph.
     A "?" or "!" that the text goes on from ("GPL-compatible? (1): no", "asked why? and left")
     does not end a sentence: sentencex splits there, and a quoted table row lost its value. Nor
-    does a full stop standing alone ("the . (period) character")."""
+    does a full stop standing alone ("the . (period) character"). A list of names or links read
+    as one paragraph has each item as a sentence (_short_items)."""
+    items = _short_items(paragraph)
+    if items:
+        return items
     sentences: list[str] = []
     for piece in (s.strip() for s in _segmenter()("en", paragraph)):
         if sentences and (_goes_on(sentences[-1], piece) or _dotted(sentences[-1], piece, paragraph)):

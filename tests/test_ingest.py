@@ -87,6 +87,18 @@ def test_a_full_stop_standing_alone_before_lower_case_names_the_character_or_a_p
         "It is run by the Department of Education .", "Students pay no fees."]
 
 
+def test_a_list_of_names_read_as_one_paragraph_has_each_name_as_a_sentence():
+    # tzlocal's README: its contributors are one paragraph (extract._short_items); "Is Edward Betts
+    # one of them?" was declined at 0.05 with the whole list as its one evidence sentence
+    names = "Marc Van Olmen; Benjamen Meyer; Manuel Ebert; Edward Betts"
+    assert split_sentences(names) == ["Marc Van Olmen", "Benjamen Meyer", "Manuel Ebert", "Edward Betts"]
+    for kept in ("Release: 1.6; Derived from: 1.5.2; Year: 2000; Owner: CNRI",     # a table row's fields
+                 "I came; I saw; I conquered.",                                    # prose
+                 "const a = 1; const b = 2; console.log(a + b)",                   # code
+                 "Bash; Zsh"):                                                     # two items only
+        assert split_sentences(kept) == [kept]
+
+
 def test_a_number_and_a_closing_bracket_inside_a_sentence_do_not_start_one():
     # sentencex takes "9999999)" for a list marker: Python's Design FAQ showed the evidence
     # "9999999) * 1001 + i except Exception: …", and SQuAD's "tetraoxygen (O" / "4) was …"
