@@ -427,7 +427,7 @@ def _segmenter():
 _CODE_SIGNS = re.compile(r"[={}]|//|\(\)")      # code's statements are joined by "; " too
 
 
-def _short_items(paragraph: str) -> list[str]:
+def _item_sentences(paragraph: str) -> list[str]:
     """The items of a paragraph that is a list of three or more short items joined by "; " (a
     README's contributors, "Marc Van Olmen; Benjamen Meyer; …": extract._short_items), each a
     sentence of its own, so a question about one name finds it as its evidence; [] for any other
@@ -444,8 +444,8 @@ def split_sentences(paragraph: str) -> list[str]:
     A "?" or "!" that the text goes on from ("GPL-compatible? (1): no", "asked why? and left")
     does not end a sentence: sentencex splits there, and a quoted table row lost its value. Nor
     does a full stop standing alone ("the . (period) character"). A list of names or links read
-    as one paragraph has each item as a sentence (_short_items)."""
-    items = _short_items(paragraph)
+    as one paragraph has each item as a sentence (_item_sentences)."""
+    items = _item_sentences(paragraph)
     if items:
         return items
     sentences: list[str] = []
