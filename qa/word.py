@@ -56,17 +56,19 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
     paragraphs: list[str] = []
     context: list[str] = []
     trail: list[tuple[int, str]] = []          # (level, heading text)
-    introduces = joining = own = False         # own: in a list of short items with no intro
+    introduces = joining = False
+    own = after_item = False                   # in a list of short items with no intro; right after an item
     blocks = list(document.iter_inner_content())
+    texts = [None if isinstance(block, Table) else normalise(block.text) for block in blocks]   # None: a table
     for n, block in enumerate(blocks):
         section = section_name(trail)
         if isinstance(block, Table):
             for row in _rows(block):
                 paragraphs.append(row)
                 context.append(section)
-            introduces = joining = own = False
+            introduces = joining = own = after_item = False
             continue
-        text = normalise(block.text)
+        text = texts[n]
         if not text:
             continue
         style = (block.style.name if block.style is not None else "") or ""
@@ -77,14 +79,15 @@ def _read(data: bytes, shown: str, stem: str) -> Article:
             else:
                 level = int(heading.group(1) or 1)
                 trail = under_heading(trail, level, text)
-            introduces = joining = own = False
+            introduces = joining = own = after_item = False
             continue
         listed = _listed(block)
+        after, after_item = after_item, listed
         joined = join_list_item(paragraphs[-1], text) if listed and (introduces or joining) else None
         if joined:
             paragraphs[-1], joining = joined, True
             continue
-        starts = listed and not own and not _listed_before(blocks, n) and _short_items(blocks, n)
+        starts = listed and not own and not after and _short_items(blocks, texts, n)
         own = listed and (own or starts)
         joined = join_list_item(paragraphs[-1], text, apart=True) if own and not starts else None
         if joined:
@@ -105,33 +108,17 @@ def _listed(paragraph) -> bool:
         or _numbered(paragraph)
 
 
-def _short_items(blocks: list, start: int) -> bool:
+def _short_items(blocks: list, texts: list[str | None], start: int) -> bool:
     """The list items from blocks[start] on, up to the first paragraph that is not one, are two
-    or more short ones (ingest.short_item): a list of names or links, read as one paragraph."""
-    from docx.text.paragraph import Paragraph
-
+    or more short ones (ingest.short_item): a list of names or links, read as one paragraph.
+    `texts`: each block's normalised text, None for a table."""
     items = []
-    for block in blocks[start:]:
-        if not isinstance(block, Paragraph):
+    for block, text in zip(blocks[start:], texts[start:]):
+        if text is None or (text and not _listed(block)):
             break
-        text = normalise(block.text)
         if text:
-            if not _listed(block):
-                break
             items.append(text)
     return len(items) >= 2 and all(short_item(text) for text in items)
-
-
-def _listed_before(blocks: list, n: int) -> bool:
-    """The paragraph with text before blocks[n] is a list item too: the one this item joins."""
-    from docx.text.paragraph import Paragraph
-
-    for block in reversed(blocks[:n]):
-        if not isinstance(block, Paragraph):
-            return False
-        if normalise(block.text):
-            return _listed(block)
-    return False
 
 
 def _numbered(paragraph) -> bool:
