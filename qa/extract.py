@@ -788,6 +788,8 @@ _BETWEEN_BLOCKS = frozenset(f"{kind}_{edge}" for kind in ("paragraph", "list_ite
 # word, not a name from the code ("enumerate() is often used …", "value: What the …").
 _GOES_ON = re.compile(r"(?:and|or|but|nor|which|who|where|when|while|whereas|with|without|so|then|to|that|as"
                       r"|printed|will|would)\s")
+# A paragraph that opens with a short label and a colon: a glossary's or a field list's entry.
+_LABELLED = re.compile(r"[^\s:]+(?: [^\s:]+){0,3}: ")
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
 
@@ -842,9 +844,12 @@ def _markdown(source: str, stem: str) -> Article:
     joined_list = 0                  # depth inside a list joined to its intro (0: none)
     own_list = False                 # inside a list of short items, read as one paragraph (_short_items)
     own_items = 0                    # how many of its items were read
+    prose = False                    # the last block is a paragraph of text, not in a list
     for i, tok in enumerate(tokens):
         follows_intro = introduces
         introduces = introduces and tok.type in _BETWEEN_BLOCKS
+        follows_prose = prose
+        prose = prose and tok.type in ("paragraph_close", "blockquote_close")
         after_code = carried_code
         carried_code = carried_code and tok.type in _BETWEEN_BLOCKS
         if joined_list:
@@ -902,11 +907,22 @@ def _markdown(source: str, stem: str) -> Article:
                 # value …", Python's logging HOWTO): one paragraph, as it is one sentence
                 paragraphs[-1] = f"{paragraphs[-1]} {text}"
                 introduces = text.endswith(":")
+            elif text and follows_intro and not joined_list and len(paragraphs[-1]) + len(text) < JOINED_LIST_CHARS \
+                    and clean_paragraph(paragraphs[-1]) and not _LABELLED.match(text):
+                # "The most important tip is:" and the quoted tip are one paragraph (Python's
+                # Unicode HOWTO): apart, the intro was cited, and it says nothing. Not a label of
+                # page furniture ("Read more:", "Tags:"), which is dropped, not joined, nor an
+                # entry of a glossary ("Push: Any change to …" after "The services may either
+                # be:", whose list the page's reader lost: Google's SRE book)
+                paragraphs[-1] = f"{paragraphs[-1]} {text}"
+                introduces = text.endswith(":")
+                prose = tokens[i - 2].type != "list_item_open"
             elif text:
                 joined_list = 0                      # past the length limit: the rest as they are
                 paragraphs.append(text)
                 context.append(section_name(trail))
                 introduces = text.endswith(":")
+                prose = tokens[i - 2].type != "list_item_open"
         elif tok.type in ("fence", "code_block") and tok.content.strip():
             code = normalise(tok.content)
             if joined_list and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
@@ -915,6 +931,13 @@ def _markdown(source: str, stem: str) -> Article:
                 # "Update Homebrew and install pyenv:" and its commands are one paragraph: apart,
                 # the intro was cited without what it introduces, and the code without what it
                 # does. Not a long listing (a profiler's 60-line report): the intro is lost in it
+                paragraphs[-1] = f"{paragraphs[-1]} {code}"
+                carried_code = True
+            elif follows_prose and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
+                # code right after a paragraph of text is its example ("For example, the following
+                # RE detects doubled words in a string." and the doctest; "The process.version
+                # property contains the Node.js version string." and the code printing it): one
+                # paragraph, so the code is not cited without what it shows
                 paragraphs[-1] = f"{paragraphs[-1]} {code}"
                 carried_code = True
             else:

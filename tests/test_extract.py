@@ -453,7 +453,7 @@ def test_skip_links_for_screen_readers_do_not_run_into_the_next_paragraph():
     assert extract("yahoo.html", page.encode()).paragraphs == tuple(story)
 
 
-def test_markdown_intro_ending_with_a_colon_carries_the_code_it_introduces():
+def test_markdown_code_is_one_paragraph_with_the_text_right_before_it_not_after_a_heading():
     source = """# Installing
 
 Update Homebrew and install the tool:
@@ -483,8 +483,33 @@ echo done
 """
     article = extract("README.md", source.encode())
     assert article.paragraphs == ("Update Homebrew and install the tool: brew update brew install tool",
-                                  "Bash/Zsh: alias brew='env brew'", "The tool keeps its files in one folder.",
-                                  "ls ~/.tool", "echo done")
+                                  "Bash/Zsh: alias brew='env brew'", "The tool keeps its files in one folder. ls ~/.tool",
+                                  "echo done")
+
+
+def test_a_paragraph_ending_with_a_colon_and_the_paragraph_it_introduces_are_one():
+    # Python's Unicode HOWTO: "The most important tip is:" and the tip, quoted: apart, the intro
+    # was cited for "What's the most important rule …?" and said nothing. A paragraph too long to
+    # join stays apart, and so does a heading's first paragraph.
+    long = "Each codec is listed with its aliases and the languages it covers. " * 20
+    page = ("<html><head><title>Unicode HOWTO</title></head><body><div><h1>Unicode HOWTO</h1>"
+            "<p>This section provides some suggestions on writing software that deals with Unicode.</p>"
+            "<p>The most important tip is:</p><blockquote><div><p>Software should only work with Unicode "
+            "strings internally, decoding the input data as soon as possible and encoding the output only "
+            "at the end.</p></div></blockquote>"
+            "<p>If you attempt to write processing functions that accept both Unicode and byte strings, you "
+            "will find your program vulnerable to bugs.</p>"
+            f"<p>The standard library has many codecs:</p><p>{long}</p>"
+            "<p>Two tools help with normalisation:</p><h2>Normalisation</h2>"
+            "<p>The unicodedata module converts strings to one of several normal forms.</p></div></body></html>")
+    assert extract("unicode.html", page.encode()).paragraphs == (
+        "This section provides some suggestions on writing software that deals with Unicode.",
+        "The most important tip is: Software should only work with Unicode strings internally, decoding the "
+        "input data as soon as possible and encoding the output only at the end.",
+        "If you attempt to write processing functions that accept both Unicode and byte strings, you will find "
+        "your program vulnerable to bugs.",
+        "The standard library has many codecs:", long.strip(), "Two tools help with normalisation:",
+        "The unicodedata module converts strings to one of several normal forms.")
 
 
 def test_a_sentence_that_goes_on_after_the_code_it_introduces_stays_one_paragraph():
@@ -1056,7 +1081,8 @@ def test_text_written_straight_into_the_page_body_is_read_and_its_pre_blocks_as_
     assert paragraphs[0].startswith("We often get questions about how the lamp_on() and lamp_off() functions")
     assert any(p.startswith("We now set the delay between blinks.") for p in paragraphs)
     code = next(p for p in paragraphs if "#define DELAY 2" in p)
-    assert code == "#define DELAY 2 int *count;"             # no Markdown signs: "**", "\\*"
+    # the code's own paragraph, after the sentence that introduces it; no Markdown signs: "**", "\\*"
+    assert code.startswith("We now set the delay between blinks.") and code.endswith(" #define DELAY 2 int *count;")
     assert any(p.endswith("#include <stdio.h> # include <lamp.h>") for p in paragraphs)
 
 
