@@ -121,7 +121,9 @@ def read(data: bytes, shown: str, stem: str) -> Article:
 def join_bullets(paragraphs: list[str], context: list[str]) -> tuple[list[str], list[str]]:
     """Bullet points right after a paragraph ending with ":" are one paragraph with it, as in
     Markdown and Word documents (up to JOINED_LIST_CHARS): freedesktop's spec listed "This
-    specification proposes:" and then each proposal as a paragraph of its own."""
+    specification proposes:" and then each proposal as a paragraph of its own. A bullet point
+    that stands alone loses its bullet, as a Markdown or Word list item does (the same spec's
+    "• A glob-deleteall element, which …" was cited and highlighted so)."""
     out_p: list[str] = []
     out_c: list[str] = []
     joining = False
@@ -132,7 +134,7 @@ def join_bullets(paragraphs: list[str], context: list[str]) -> tuple[list[str], 
         if joined:
             out_p[-1], joining = joined, True
             continue
-        out_p.append(text)
+        out_p.append(text[bullet.end():] if bullet else text)
         out_c.append(section)
         joining = False
     return out_p, out_c

@@ -892,7 +892,7 @@ def test_an_item_after_code_too_long_to_join_is_not_joined_to_the_code():
     assert paragraphs[0].startswith("Do this: Step 0") and paragraphs[-1] == "last step."
 
 
-def test_pdf_bullets_after_an_intro_ending_with_a_colon_join_it():
+def test_pdf_bullets_after_an_intro_ending_with_a_colon_join_it_and_others_lose_their_bullet():
     # Ray's paper: "The application layer consists of three types of processes:" and a bullet each
     paragraphs = ["The application layer consists of three types of processes:", "• Driver: A process executing the "
                   "user program.", "• Worker: A stateless process that executes tasks.", "The system layer has three parts.",
@@ -900,7 +900,7 @@ def test_pdf_bullets_after_an_intro_ending_with_a_colon_join_it():
     joined, context = join_bullets(paragraphs, ["4 Architecture"] * 5)
     assert joined == ["The application layer consists of three types of processes: Driver: A process executing the user "
                       "program. Worker: A stateless process that executes tasks.", "The system layer has three parts.",
-                      "• A bullet after a paragraph that introduces nothing stays."]
+                      "A bullet after a paragraph that introduces nothing stays."]   # without its bullet
     assert context == ["4 Architecture"] * 3
 
 
