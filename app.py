@@ -201,8 +201,25 @@ def new_chat() -> None:
         del st.session_state[key]                   # per-answer widgets start blank in the new chat
 
 
+def article_key() -> str:
+    """The article selectbox's key: a new one each time the app switches article itself (one
+    added or removed). With one key, a question sent before the browser had the new page brought
+    the browser's copy of the old choice back with it, and the page went back to the old article."""
+    return f"article-{st.session_state.get('article_round', 0)}"
+
+
+def pick_article(key: str) -> None:
+    if key == article_key():     # not an earlier selectbox's stale value, which the browser may still send
+        st.session_state["article_id"] = st.session_state[key]
+        new_chat()
+
+
 def queue_upload(key: str) -> None:
     st.session_state["pending_upload"] = key
+
+
+def queue_paste() -> None:
+    st.session_state["pending_paste"] = True
 
 
 def add_article(kind: str, upload_key: str = "") -> None:
@@ -228,6 +245,10 @@ def add_article(kind: str, upload_key: str = "") -> None:
         else:
             failed = ""
             status.update(label="Indexed", state="complete")
+    # Done, or failed: not before. A run stopped on the way (a question sent while the file was
+    # indexed starts a new run) leaves it pending, and the next run adds it; before, the file sat
+    # in the uploader and was never added, and nothing said so.
+    st.session_state.pop("pending_upload" if kind == "upload" else "pending_paste", None)
     if failed:
         st.error(escape_markdown(failed))                      # outside the status box, so it shows when that is folded
         return
@@ -237,6 +258,9 @@ def add_article(kind: str, upload_key: str = "") -> None:
     else:
         st.session_state["clear_paste"] = True        # the paste form starts empty for the next article
     st.session_state["notice"] = f"Added “{doc.title or 'Untitled'}” ({len(doc.paragraphs)} paragraphs)."
+    if st.session_state.get("question"):
+        # sent while the article was indexed: asked of it once it is open, not lost in the rerun
+        st.session_state["ask_next"] = st.session_state["question"]
     st.rerun()
 
 
@@ -258,8 +282,10 @@ def render_articles(engine: Engine) -> str:
         st.stop()
     if st.session_state.get("article_id") not in entries:
         st.session_state["article_id"] = DEFAULT_ID
-    article_id = st.selectbox("Article", list(entries), key="article_id", on_change=new_chat,
-                              format_func=lambda i: entries[i].title or "Untitled")
+    article_id = st.session_state["article_id"]
+    key = article_key()
+    st.selectbox("Article", list(entries), index=list(entries).index(article_id), key=key,
+                 on_change=pick_article, args=(key,), format_func=lambda i: entries[i].title or "Untitled")
     st.caption(f"{entries[article_id].paragraphs} paragraphs · {escape(entries[article_id].source)}",
                unsafe_allow_html=True)
     # Always a container here, so that the panels below keep their place in the page when the
@@ -279,7 +305,7 @@ def render_articles(engine: Engine) -> str:
             key = f"upload-{st.session_state.get('upload_round', 0)}"
             st.file_uploader("A .txt, .md, .rst, .html, .pdf or .docx file: it is added when dropped",
                              type=[s.lstrip(".") for s in SUFFIXES], key=key, on_change=queue_upload, args=(key,))
-            if st.session_state.pop("pending_upload", None) == key and st.session_state.get(key) is not None:
+            if st.session_state.get("pending_upload") == key and st.session_state.get(key) is not None:
                 add_article("upload", key)
         with paste_tab:
             # A form sends the title and the text with the click that submits them: as two
@@ -289,8 +315,8 @@ def render_articles(engine: Engine) -> str:
                 st.text_input("Title (optional)", key="paste_title")
                 st.text_area(f"Text (blank lines separate paragraphs; up to {MAX_BYTES // 10**6} MB)",
                              key="paste_text", height=180)
-                submitted = st.form_submit_button("Add the text")
-            if submitted:
+                st.form_submit_button("Add the text", on_click=queue_paste)
+            if st.session_state.get("pending_paste"):
                 add_article("paste")
     return article_id
 
@@ -319,6 +345,7 @@ def start_of_run() -> None:
         st.toast(escape_markdown(st.session_state.pop("notice_error")), icon="⚠️")
     if "select_next" in st.session_state:
         st.session_state["article_id"] = st.session_state.pop("select_next")
+        st.session_state["article_round"] = st.session_state.get("article_round", 0) + 1   # a new selectbox
         new_chat()
     if st.session_state.pop("clear_paste", False):
         st.session_state["paste_title"] = ""
@@ -352,7 +379,9 @@ def main() -> None:
         # itself never scrolls: it opens at the top, title in view (a chat box pinned to the
         # page's bottom makes Streamlit keep the page scrolled to its end).
         with st.container(height=CHAT_HEIGHT, border=False, key="chat-pane"):
-            question = st.session_state.get("question")      # the box's text, on the run it was sent
+            # the box's text, on the run it was sent, or one sent while an article was being added
+            sent_before = st.session_state.pop("ask_next", None)
+            question = st.session_state.get("question") or sent_before
             if question:
                 with st.spinner("Searching the article…"):
                     turns().append(chat.ask(doc, turns(), question, st.session_state.get("top_k")))

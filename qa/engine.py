@@ -297,6 +297,7 @@ class Engine:
         self._open: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._build_locks: dict[str, threading.Lock] = {}
+        self._adding: dict[str, int] = {}   # adds of each article under way, in this process
         self._default_entry: Entry | None = None
 
     @property
@@ -388,6 +389,17 @@ class Engine:
     # --- internals --------------------------------------------------------------------------
     def _add(self, article: Article, source: str, progress: Progress | None) -> Document:
         article_id = article_id_for(article)
+        with self._lock:
+            self._adding[article_id] = self._adding.get(article_id, 0) + 1
+        try:
+            return self._add_once(article_id, article, source, progress)
+        finally:
+            with self._lock:
+                self._adding[article_id] -= 1
+                if not self._adding[article_id]:
+                    del self._adding[article_id]
+
+    def _add_once(self, article_id: str, article: Article, source: str, progress: Progress | None) -> Document:
         try:
             stored = self.library.get(article_id)
         except ArticleError:                 # a damaged copy of this very text: replace it
@@ -398,9 +410,13 @@ class Engine:
         self.library.put(article_id, article, source)
         try:
             return self._open_article(article_id, article, progress)
-        except BaseException:                # a failed add (a full disk, a stopped build) leaves no record
-            if stored is None:
-                self.library.remove(article_id)
+        except BaseException:
+            # A failed add (a full disk, a stopped build) leaves no record, unless another add of
+            # the same text is under way: it found this record and returns the article (the app
+            # adds a file again when a question stops the run that was adding it)
+            with self._lock:             # held while removing: no other add starts in between
+                if stored is None and self._adding[article_id] == 1:
+                    self.library.remove(article_id)
             raise
 
     def _expected(self, article: Article) -> dict:

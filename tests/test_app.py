@@ -71,6 +71,11 @@ def _sidebar_button(at, label):
     return next(b for b in at.sidebar.button if b.label == label)
 
 
+def _articles(at):
+    """The article selectbox (its key changes each time the app switches article itself)."""
+    return next(s for s in at.sidebar.selectbox if s.label == "Article")
+
+
 def test_pasted_article_is_added_asked_switched_and_removed(app):
     app.sidebar.text_input(key="paste_title").set_value("Harbour")
     app.sidebar.text_area(key="paste_text").set_value(MARKUP)
@@ -79,8 +84,8 @@ def test_pasted_article_is_added_asked_switched_and_removed(app):
     assert app.title[0].value == "Harbour"
     # the form is empty for the next article: nothing of this one is added to it
     assert app.sidebar.text_input(key="paste_title").value == "" and app.sidebar.text_area(key="paste_text").value == ""
-    added = app.sidebar.selectbox(key="article_id").value
-    assert added.startswith("art-") and "Harbour" in app.sidebar.selectbox(key="article_id").options
+    added = _articles(app).value
+    assert added.startswith("art-") and "Harbour" in _articles(app).options
 
     app.chat_input[0].set_value("What is on the pier?").run()
     bot = [m for m in app.chat_message if m.name == "assistant"][0]
@@ -89,13 +94,13 @@ def test_pasted_article_is_added_asked_switched_and_removed(app):
     assert escape("[a link](http://example.com)") in shown and escape("![a picture](pic.png)") in shown
     assert "](" not in shown
 
-    app.sidebar.selectbox(key="article_id").set_value("default").run()     # switching: a fresh chat
+    _articles(app).set_value("default").run()     # switching: a fresh chat
     assert app.title[0].value.startswith("The Genie’s Out of the Bottle") and not app.chat_message
-    app.sidebar.selectbox(key="article_id").set_value(added).run()
+    _articles(app).set_value(added).run()
     app.button(key="confirm-remove").click().run()          # inside the "Remove this article" popover
     assert not app.exception
-    assert app.sidebar.selectbox(key="article_id").value == "default"
-    assert "Harbour" not in app.sidebar.selectbox(key="article_id").options
+    assert _articles(app).value == "default"
+    assert "Harbour" not in _articles(app).options
     assert app.title[0].value.startswith("The Genie’s Out of the Bottle")
 
 

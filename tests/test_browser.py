@@ -116,7 +116,7 @@ IN_BOX = """n => { const p = document.getElementById('para-' + n); if (!p) retur
     return r.top >= b.top - 1 && r.top < b.bottom - 20 && r.top > 60; }"""      # in the pane, below the page header
 
 
-def test_in_a_long_article_the_reader_follows_the_answer_and_every_link_lands(page, tmp_path):
+def test_a_question_sent_while_a_long_upload_is_indexed_is_asked_of_it_and_the_reader_follows(page, tmp_path):
     log = [f"Day {n} of the keeper's log: the wind was moderate, the lamp was trimmed at dusk and the "
            f"tide came in as the tables said." for n in range(1, 401)]
     log[19] = "On day 20 the supply boat brought forty gallons of colza oil and a new clockwork for the lens."
@@ -125,9 +125,12 @@ def test_in_a_long_article_the_reader_follows_the_answer_and_every_link_lands(pa
     path.write_text("Keeper's log\n\n" + "\n\n".join(log), encoding="utf-8")
     page.get_by_text("Add an article").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    page.locator("h1", has_text="Keeper's log").wait_for(timeout=90_000)
-
+    # asked while the file is indexed: the run that indexes it is stopped by the question's, and
+    # before, the file was never added, or the page went back to the article before
+    page.get_by_text("Reading the article").first.wait_for(timeout=30_000)
     ask(page, "What did the supply boat bring?", turn=0)
+    page.locator("h1", has_text="Keeper's log").wait_for(timeout=90_000)
+    assert "[¶20]" in page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
     ask(page, "What did the keepers name the seal pup?", turn=1)
     assert "[¶390]" in page.locator('[data-testid="stChatMessage"]').nth(3).inner_text()
     page.wait_for_function(IN_BOX, arg=390, timeout=10_000)       # the reader scrolled to the newest answer

@@ -70,3 +70,49 @@ def test_two_processes_opening_the_same_new_article_end_with_one_valid_index(fre
     doc = again.open_file(article)                       # whole and valid: opened, not rebuilt
     assert calls == []
     assert doc.ask("How often does the ferry run?").citations[0].paragraph == 3
+
+
+class Stopped(BaseException):
+    """What Streamlit raises in a run it stops (its StopException is no Exception either)."""
+
+
+def test_an_add_stopped_while_another_adds_the_same_text_leaves_that_one_its_article(fresh_engine):
+    # The app adds a file again when a question stops the run that was adding it: the stopped
+    # add's cleanup had removed the library record the second add had just found, so the page
+    # opened an article the library no longer listed and went back to the bundled one.
+    import threading
+    import time
+
+    text = LAKE.replace("Lake notes", "Lake notes, second season")
+    first_building, second_started, second_done = threading.Event(), threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def stopped_on_the_way(message: str, fraction: float) -> None:
+        first_building.set()
+        second_started.wait(30)
+        time.sleep(1.0)                           # the second add has found the record, and waits to build
+        raise Stopped()
+
+    def first() -> None:
+        try:
+            fresh_engine.open_upload("lake.txt", text.encode(), progress=stopped_on_the_way)
+        except Stopped:
+            results["first"] = "stopped"
+
+    def second() -> None:
+        second_started.set()
+        results["second"] = fresh_engine.open_upload("lake.txt", text.encode())
+        second_done.set()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_building.wait(60)
+    two = threading.Thread(target=second)
+    two.start()
+    one.join(60)
+    two.join(120)
+    assert results["first"] == "stopped" and second_done.is_set()
+    article_id = results["second"].id
+    assert article_id in [e.id for e in fresh_engine.articles()]          # still in the library
+    assert fresh_engine.open_id(article_id).ask("When does the lake freeze?").citations[0].paragraph == 1
+    fresh_engine.remove(article_id)
