@@ -927,17 +927,12 @@ def _markdown(source: str, stem: str) -> Article:
             code = normalise(tok.content)
             if joined_list and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
                 paragraphs[-1] = f"{paragraphs[-1]} {code}"
-            elif follows_intro and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
-                # "Update Homebrew and install pyenv:" and its commands are one paragraph: apart,
-                # the intro was cited without what it introduces, and the code without what it
-                # does. Not a long listing (a profiler's 60-line report): the intro is lost in it
-                paragraphs[-1] = f"{paragraphs[-1]} {code}"
-                carried_code = True
-            elif follows_prose and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
-                # code right after a paragraph of text is its example ("For example, the following
-                # RE detects doubled words in a string." and the doctest; "The process.version
-                # property contains the Node.js version string." and the code printing it): one
-                # paragraph, so the code is not cited without what it shows
+            elif (follows_intro or follows_prose) and len(paragraphs[-1]) + len(code) < JOINED_LIST_CHARS:
+                # Code and the text right before it are one paragraph: "Update Homebrew and install
+                # pyenv:" and its commands (an intro ending with ":", also in a list item), "For
+                # example, the following RE detects doubled words in a string." and the doctest.
+                # Apart, the intro was cited without what it introduces, and the code without what
+                # it does. Not a long listing (a profiler's 60-line report): the intro is lost in it
                 paragraphs[-1] = f"{paragraphs[-1]} {code}"
                 carried_code = True
             else:
